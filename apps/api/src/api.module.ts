@@ -1,0 +1,16 @@
+import { CoreModule, createValidationPipe, HealthModule, HttpExceptionFilter, JwtAuthGuard, MetricsHttpModule } from '@calbridge/core';
+import { DatabaseModule } from '@calbridge/database';
+import { SchedulingHttpModule } from '@calbridge/scheduling';
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+
+/** The HTTP api: composes library modules, registers nothing of its own. */
+@Module({
+  imports: [CoreModule.forRoot('api'), DatabaseModule.forRoot(), HealthModule, MetricsHttpModule, SchedulingHttpModule],
+  providers: [
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_FILTER, useClass: HttpExceptionFilter },
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+  ],
+})
+export class ApiModule {}

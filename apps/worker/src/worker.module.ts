@@ -1,0 +1,11 @@
+import { CoreModule, QueueModule, WorkerHeartbeatService } from '@calbridge/core';
+import { DatabaseModule } from '@calbridge/database';
+import { SchedulingWorkerModule } from '@calbridge/scheduling';
+import { Module } from '@nestjs/common';
+
+/** The background worker: queue processors, relays and schedulers from the libraries. */
+@Module({
+  imports: [CoreModule.forRoot('worker'), DatabaseModule.forRoot(), QueueModule.forRoot(), SchedulingWorkerModule],
+  providers: [WorkerHeartbeatService],
+})
+export class WorkerModule {}

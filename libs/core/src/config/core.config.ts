@@ -1,0 +1,24 @@
+import { registerAs } from '@nestjs/config';
+import { currentEnv } from './env';
+import { devSecretsInUse } from './env.schema';
+
+export const appConfig = registerAs('app', () => {
+  const env = currentEnv();
+  return {
+    nodeEnv: env.NODE_ENV,
+    isProduction: env.NODE_ENV === 'production',
+    logLevel: env.LOG_LEVEL,
+    port: env.PORT,
+    publicBaseUrl: env.PUBLIC_BASE_URL,
+    platformJobUrl: env.PLATFORM_JOB_URL,
+    demoData: env.DEMO_DATA ?? env.NODE_ENV === 'development',
+    devSecretsInUse: devSecretsInUse(env),
+  };
+});
+
+export const authConfig = registerAs('auth', () => ({ jwtSecret: currentEnv().AUTH_JWT_SECRET }));
+
+export const redisConfig = registerAs('redis', () => {
+  const env = currentEnv();
+  return { url: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX };
+});

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+
+/**
+ * The one environment schema of calbridge. Every variable the api, the worker and the CLI read is
+ * declared here, with a development default where one is safe. Libraries read their slice through
+ * `registerAs` namespaces (see `*.config.ts` next to each module), never through `process.env`.
+ */
+
+/** Development defaults for secrets: clearly labelled, refused in production. */
+export const DEV_SECRETS = {
+  AUTH_JWT_SECRET: 'dev-only-insecure-auth-jwt-secret-change-me',
+  FEED_SIGNING_SECRET: 'dev-only-insecure-feed-signing-secret-change-me',
+  // 32 bytes, base64. Development only.
+  CREDENTIALS_ENCRYPTION_KEY: 'ZGV2LW9ubHktaW5zZWN1cmUtY3JlZGVudGlhbHMta2U=',
+} as const;
+
+const MIN_SECRET_LENGTH = 32;
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL (${protocols.join(' or ')})`);
+
+const stripTrailingSlash = (v: string): string => v.replace(/\/+$/, '');
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    PORT: int(0, 65535).default(3000),
+
+    DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/calbridge'),
+    DATABASE_POOL_SIZE: int(1, 200).default(10),
+    DATABASE_LOG_QUERIES: bool.default('false'),
+    REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[a-zA-Z0-9_-]{1,64}$/, 'letters, digits, "_" and "-" only')
+      .default('calbridge'),
+
+    AUTH_JWT_SECRET: z.string().min(16).default(DEV_SECRETS.AUTH_JWT_SECRET),
+    FEED_SIGNING_SECRET: z.string().min(16).default(DEV_SECRETS.FEED_SIGNING_SECRET),
+    CREDENTIALS_ENCRYPTION_KEY: z
+      .string()
+      .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+      .default(DEV_SECRETS.CREDENTIALS_ENCRYPTION_KEY),
+
+    PUBLIC_BASE_URL: url(['http:', 'https:']).transform(stripTrailingSlash).default('http://127.0.0.1:3000'),
+    PLATFORM_JOB_URL: z
+      .string()
+      .refine((v) => v.includes('{jobId}'), 'must contain the placeholder {jobId}')
+      .default('http://127.0.0.1:3000/jobs/{jobId}'),
+
+    GOOGLE_CLIENT_ID: z.string().optional(),
+    GOOGLE_CLIENT_SECRET: z.string().optional(),
+    GOOGLE_API_BASE_URL: url(['http:', 'https:']).transform(stripTrailingSlash).default('https://www.googleapis.com'),
+    GOOGLE_OAUTH_AUTHORIZE_URL: url(['http:', 'https:']).default('https://accounts.google.com/o/oauth2/v2/auth'),
+    GOOGLE_OAUTH_TOKEN_URL: url(['http:', 'https:']).default('https://oauth2.googleapis.com/token'),
+    MICROSOFT_CLIENT_ID: z.string().optional(),
+    MICROSOFT_CLIENT_SECRET: z.string().optional(),
+    MICROSOFT_AUTHORITY_URL: url(['http:', 'https:'])
+      .transform(stripTrailingSlash)
+      .default('https://login.microsoftonline.com/common'),
+    MICROSOFT_GRAPH_BASE_URL: url(['http:', 'https:'])
+      .transform(stripTrailingSlash)
+      .default('https://graph.microsoft.com'),
+
+    DEMO_DATA: bool.optional(),
+
+    OUTBOX_RELAY_ENABLED: bool.default('true'),
+    OUTBOX_POLL_INTERVAL_MS: int(50, 60_000).default(1000),
+    OUTBOX_BATCH_SIZE: int(1, 5000).default(200),
+    OUTBOX_RETENTION_DAYS: int(1, 3650).default(7),
+  })
+  .superRefine((env, ctx) => {
+    const pairs: Array<[string | undefined, string | undefined, string]> = [
+      [env.GOOGLE_CLIENT_ID, env.GOOGLE_CLIENT_SECRET, 'GOOGLE'],
+      [env.MICROSOFT_CLIENT_ID, env.MICROSOFT_CLIENT_SECRET, 'MICROSOFT'],
+    ];
+    for (const [id, secret, name] of pairs) {
+      if (Boolean(id) !== Boolean(secret)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [`${name}_CLIENT_${id ? 'SECRET' : 'ID'}`],
+          message: `${name}_CLIENT_ID and ${name}_CLIENT_SECRET enable the provider together: set both or neither`,
+        });
+      }
+    }
+    if (env.NODE_ENV !== 'production') return;
+    for (const name of Object.keys(DEV_SECRETS) as Array<keyof typeof DEV_SECRETS>) {
+      const value = env[name];
+      if (value === DEV_SECRETS[name]) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [name],
+          message: 'is unset or the development default; production needs a real secret',
+        });
+      } else if (name !== 'CREDENTIALS_ENCRYPTION_KEY' && value.length < MIN_SECRET_LENGTH) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [name],
+          message: `must be at least ${MIN_SECRET_LENGTH} characters in production`,
+        });
+      }
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+/** Parses and validates an environment. Throws {@link ConfigValidationError} listing every problem. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // Empty strings mean "unset" (docker-compose passes `FOO=` through as "").
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigValidationError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'} ${i.message}`));
+  }
+  return result.data;
+}
+
+/** Names of secrets that still carry their development default (logged as a warning at boot). */
+export function devSecretsInUse(env: Env): string[] {
+  return (Object.keys(DEV_SECRETS) as Array<keyof typeof DEV_SECRETS>).filter((k) => env[k] === DEV_SECRETS[k]);
+}

@@ -1,0 +1,35 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { AuthModule } from './auth/auth.module';
+import { appConfig, authConfig, redisConfig } from './config/core.config';
+import { validateEnv } from './config/env';
+import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { RedisModule } from './redis/redis.module';
+
+export type ServiceName = 'api' | 'worker' | 'cli';
+
+/** Configuration (validated once), logging, Redis and metrics: what every calbridge process needs. */
+@Module({})
+export class CoreModule {
+  static forRoot(service: ServiceName): DynamicModule {
+    return {
+      module: CoreModule,
+      global: true,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          cache: true,
+          validate: validateEnv,
+          load: [appConfig, authConfig, redisConfig],
+        }),
+        LoggingModule.forRoot(service),
+        RedisModule,
+        MetricsModule,
+        AuthModule,
+      ],
+      exports: [LoggingModule, AuthModule],
+    };
+  }
+}

@@ -1,0 +1,65 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiError, ApiErrorBody } from './api-error';
+
+const DEFAULT_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  409: 'CONFLICT',
+  410: 'GONE',
+  412: 'PRECONDITION_FAILED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE_ENTITY',
+  429: 'RATE_LIMITED',
+  500: 'INTERNAL_ERROR',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** Express body-parser errors carry a `type`; map the common ones to stable codes. */
+const BODY_PARSER_CODES: Record<string, [number, string, string]> = {
+  'entity.parse.failed': [400, 'INVALID_JSON', 'The request body is not valid JSON'],
+  'entity.too.large': [413, 'PAYLOAD_TOO_LARGE', 'The request body is too large'],
+  'encoding.unsupported': [415, 'UNSUPPORTED_ENCODING', 'The request body encoding is not supported'],
+};
+
+/** Renders every error as `{ statusCode, code, message, details? }`; unknown errors become 500s. */
+export function toErrorBody(exception: unknown): ApiErrorBody {
+  if (exception instanceof ApiError) return exception.getResponse() as ApiErrorBody;
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    const message =
+      typeof response === 'string'
+        ? response
+        : Array.isArray((response as { message?: unknown }).message)
+          ? ((response as { message: string[] }).message).join('; ')
+          : String((response as { message?: unknown }).message ?? exception.message);
+    return { statusCode: status, code: DEFAULT_CODES[status] ?? `HTTP_${status}`, message };
+  }
+  const parserType = (exception as { type?: unknown })?.type;
+  if (typeof parserType === 'string' && BODY_PARSER_CODES[parserType]) {
+    const [statusCode, code, message] = BODY_PARSER_CODES[parserType];
+    return { statusCode, code, message };
+  }
+  return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL_ERROR', message: 'Internal server error' };
+}
+
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(HttpExceptionFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = toErrorBody(exception);
+    if (body.statusCode >= 500) {
+      this.logger.error({ err: exception }, 'Unhandled error while serving a request');
+    }
+    if (response.headersSent) return;
+    response.status(body.statusCode).json(body);
+  }
+}

@@ -1,0 +1,53 @@
+import { DynamicModule, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigModule, ConfigType } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { databaseConfig } from './database.config';
+import { pendingMigrations } from './migrate';
+import { MIGRATIONS } from './migrations';
+
+/**
+ * The TypeORM data source for api, worker and CLI. Entities register themselves through
+ * `TypeOrmModule.forFeature` in their libraries (`autoLoadEntities`). Schema changes only ever
+ * come from migrations (`synchronize` is off); they are applied by `npm start` / `cli migrate`.
+ */
+@Module({})
+export class DatabaseModule implements OnApplicationBootstrap {
+  private readonly logger = new Logger(DatabaseModule.name);
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  static forRoot(): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          imports: [ConfigModule.forFeature(databaseConfig)],
+          inject: [databaseConfig.KEY],
+          useFactory: (db: ConfigType<typeof databaseConfig>) => ({
+            type: 'postgres' as const,
+            url: db.url,
+            autoLoadEntities: true,
+            synchronize: false,
+            migrationsRun: false,
+            migrations: MIGRATIONS,
+            migrationsTableName: 'migrations',
+            logging: db.logQueries ? ['query', 'error'] : ['error'],
+            poolSize: db.poolSize,
+            extra: { application_name: 'calbridge' },
+          }),
+        }),
+      ],
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const pending = await pendingMigrations(this.dataSource);
+    if (pending.length) {
+      throw new Error(
+        `The database has ${pending.length} pending migration(s) (${pending.join(', ')}). Run "npm run migrate" (or "npm start", which migrates first).`,
+      );
+    }
+    this.logger.log('Database schema is up to date');
+  }
+}

@@ -1,0 +1,4 @@
+import { SchedulingCore1795300000000 } from './1795300000000-scheduling-core';
+
+/** Every migration, in order. New migrations are appended here (the build bundles no globs). */
+export const MIGRATIONS = [SchedulingCore1795300000000];

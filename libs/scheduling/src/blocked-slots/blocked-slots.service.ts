@@ -1,0 +1,123 @@
+import { ApiError, parseInstant, Principal } from '@calbridge/core';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { actorOf } from '../common/actor';
+import { parseTimeWindow } from '../common/time-window';
+import { ConflictsService } from '../conflicts/conflicts.service';
+import { schedulingConfig } from '../scheduling.config';
+import { StaffRepository } from '../staff/staff.repository';
+import { StaffService } from '../staff/staff.service';
+import { BlockedSlot } from './blocked-slot.entity';
+import { BlockedSlotsRepository } from './blocked-slots.repository';
+import { CreateBlockedSlotDto } from './dto/create-blocked-slot.dto';
+
+export interface BlockedSlotView {
+  id: string;
+  staffId: string;
+  startsAt: string;
+  endsAt: string;
+  allDay: boolean;
+  source: BlockedSlot['source'];
+  reason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toBlockedSlotView(s: BlockedSlot): BlockedSlotView {
+  return {
+    id: s.id,
+    staffId: s.staffId,
+    startsAt: s.startsAt.toISOString(),
+    endsAt: s.endsAt.toISOString(),
+    allDay: s.allDay,
+    source: s.source,
+    reason: s.reason,
+    createdAt: s.createdAt.toISOString(),
+    updatedAt: s.updatedAt.toISOString(),
+  };
+}
+
+@Injectable()
+export class BlockedSlotsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly slots: BlockedSlotsRepository,
+    private readonly staff: StaffService,
+    private readonly staffRepository: StaffRepository,
+    private readonly conflicts: ConflictsService,
+    private readonly audit: AuditService,
+    @Inject(schedulingConfig.KEY) private readonly config: ConfigType<typeof schedulingConfig>,
+  ) {}
+
+  async list(principal: Principal, staffId: string, from?: string, to?: string): Promise<BlockedSlotView[]> {
+    await this.staff.requireAccessible(principal, staffId);
+    const window = parseTimeWindow(from, to, { maxDays: this.config.maxWindowDays, required: true })!;
+    return (await this.slots.listForStaff(staffId, window.from, window.to)).map(toBlockedSlotView);
+  }
+
+  /** A manual block by the staff member themself, a dispatcher of their venue or an admin. Never pushed out. */
+  async create(principal: Principal, staffId: string, dto: CreateBlockedSlotDto): Promise<BlockedSlotView> {
+    await this.staff.requireAccessible(principal, staffId);
+    const startsAt = parseInstant(dto.startsAt)!;
+    const endsAt = parseInstant(dto.endsAt)!;
+    if (endsAt <= startsAt) throw ApiError.badRequest('INVALID_TIME_RANGE', 'endsAt must be later than startsAt');
+    if (endsAt.getTime() - startsAt.getTime() > this.config.maxWindowDays * 86_400_000) {
+      throw ApiError.badRequest('INVALID_TIME_RANGE', `A blocked slot may span at most ${this.config.maxWindowDays} days`);
+    }
+    const actor = actorOf(principal);
+    return this.dataSource.transaction(async (em) => {
+      await this.staffRepository.touchSchedules(em, [staffId]);
+      const slot = await this.slots.insert(em, {
+        staffId,
+        startsAt,
+        endsAt,
+        allDay: false,
+        source: 'manual',
+        reason: dto.reason ?? null,
+        createdBy: principal.subject,
+      });
+      const view = toBlockedSlotView(slot);
+      await this.audit.record(em, {
+        actor,
+        action: 'blocked_slot.created',
+        entityType: 'blocked_slot',
+        entityId: slot.id,
+        staffId,
+        after: view,
+      });
+      await this.conflicts.refresh(em, [staffId], actor);
+      return view;
+    });
+  }
+
+  async remove(principal: Principal, staffId: string, slotId: string): Promise<void> {
+    await this.staff.requireAccessible(principal, staffId);
+    const actor = actorOf(principal);
+    await this.dataSource.transaction(async (em) => {
+      await this.staffRepository.touchSchedules(em, [staffId]);
+      const slot = await this.slots.findById(slotId, em);
+      if (!slot || slot.staffId !== staffId) {
+        throw ApiError.notFound('BLOCKED_SLOT_NOT_FOUND', `Blocked slot ${slotId} does not exist`);
+      }
+      if (slot.source !== 'manual') {
+        throw ApiError.conflict(
+          'BLOCKED_SLOT_EXTERNAL',
+          'This slot mirrors an event in a connected calendar; delete or move the event there',
+        );
+      }
+      await this.slots.delete(em, slotId);
+      await this.audit.record(em, {
+        actor,
+        action: 'blocked_slot.deleted',
+        entityType: 'blocked_slot',
+        entityId: slotId,
+        staffId,
+        before: toBlockedSlotView(slot),
+      });
+      await this.conflicts.refresh(em, [staffId], actor);
+    });
+  }
+}

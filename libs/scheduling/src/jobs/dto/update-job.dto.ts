@@ -1,0 +1,77 @@
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { IsInstantOrDate } from '../../common/validators';
+import { JOB_STATUSES, JobStatus } from '../job-rules';
+import { RemoteDto } from './remote.dto';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/** Reschedule, edit or change status. `null` clears an optional field. */
+export class UpdateJobDto {
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  title?: string;
+
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @Transform(trim)
+  @IsString()
+  @MaxLength(300)
+  service?: string | null;
+
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @IsUUID()
+  customerId?: string | null;
+
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @Transform(trim)
+  @IsString()
+  @MaxLength(1000)
+  location?: string | null;
+
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @ValidateNested()
+  @Type(() => RemoteDto)
+  remote?: RemoteDto | null;
+
+  @IsOptional()
+  @IsInstantOrDate()
+  startsAt?: string;
+
+  @IsOptional()
+  @IsInstantOrDate()
+  endsAt?: string;
+
+  @IsOptional()
+  @IsBoolean()
+  allDay?: boolean;
+
+  @IsOptional()
+  @IsIn(JOB_STATUSES)
+  status?: JobStatus;
+
+  /** Expected current version (alternative to the If-Match header); 409 VERSION_MISMATCH otherwise. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+
+  /** Accept overlaps with blocked slots of assigned staff (recorded as overridden conflicts). */
+  @IsOptional()
+  @IsBoolean()
+  override?: boolean;
+}

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
+import { BlockedSlotsModule } from '../blocked-slots/blocked-slots.module';
+import { ConflictsModule } from '../conflicts/conflicts.module';
+import { OutboxModule } from '../outbox/outbox.module';
+import { StaffModule } from '../staff/staff.module';
+import { VenuesModule } from '../venues/venues.module';
+import { AssignmentGuard } from './assignment-guard.service';
+import { AssignmentsService } from './assignments.service';
+import { JobAssignment } from './job-assignment.entity';
+import { Job } from './job.entity';
+import { JobsRepository } from './jobs.repository';
+import { JobsService } from './jobs.service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Job, JobAssignment]),
+    VenuesModule,
+    StaffModule,
+    BlockedSlotsModule,
+    ConflictsModule,
+    AuditModule,
+    OutboxModule,
+  ],
+  providers: [JobsRepository, JobsService, AssignmentsService, AssignmentGuard],
+  exports: [JobsRepository, JobsService, AssignmentsService],
+})
+export class JobsModule {}

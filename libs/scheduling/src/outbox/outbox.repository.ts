@@ -1,0 +1,99 @@
+import { affectedOf } from '@calbridge/database';
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import type { DomainEventMessage, NewDomainEvent } from './domain-events';
+
+/** Postgres channel the relay LISTENs on; delivered at commit of the writing transaction. */
+export const OUTBOX_CHANNEL = 'calbridge_outbox';
+
+interface OutboxRow {
+  id: string;
+  aggregate_type: string;
+  aggregate_id: string;
+  event_type: string;
+  payload: NewDomainEvent['payload'];
+  occurred_at: Date;
+}
+
+@Injectable()
+export class OutboxRepository {
+  /** Appends events inside the caller's transaction and wakes the relay once it commits. */
+  async append(em: EntityManager, events: NewDomainEvent[]): Promise<void> {
+    if (!events.length) return;
+    const values: unknown[] = [];
+    const tuples = events.map((e, i) => {
+      values.push(e.aggregateType, e.aggregateId, e.type, JSON.stringify(e.payload));
+      const b = i * 4;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}::jsonb)`;
+    });
+    await em.query(
+      `INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload) VALUES ${tuples.join(', ')}`,
+      values,
+    );
+    await em.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+  }
+
+  /**
+   * Locks up to `limit` unrelayed rows that no other relay holds, then keeps, per aggregate, only
+   * the rows with no earlier unrelayed row outside this batch: events of one job are published in
+   * order even with several relays running.
+   */
+  async claimBatch(em: EntityManager, limit: number): Promise<DomainEventMessage[]> {
+    const rows: OutboxRow[] = await em.query(
+      `SELECT id, aggregate_type, aggregate_id, event_type, payload, occurred_at
+         FROM outbox_events
+        WHERE relayed_at IS NULL
+        ORDER BY id
+        LIMIT $1
+        FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    if (!rows.length) return [];
+    const maxId = rows[rows.length - 1].id;
+    const aggregates = [...new Set(rows.map((r) => r.aggregate_id))];
+    const pending: Array<{ aggregate_id: string; ids: string[] }> = await em.query(
+      `SELECT aggregate_id, array_agg(id::text ORDER BY id) AS ids
+         FROM outbox_events
+        WHERE relayed_at IS NULL AND aggregate_id = ANY($1::uuid[]) AND id <= $2
+        GROUP BY aggregate_id`,
+      [aggregates, maxId],
+    );
+    const mine = new Set(rows.map((r) => String(r.id)));
+    const relayable = new Set<string>();
+    for (const { ids } of pending) {
+      for (const id of ids) {
+        if (!mine.has(id)) break; // an earlier event of this job is held elsewhere: wait for it
+        relayable.add(id);
+      }
+    }
+    return rows
+      .filter((r) => relayable.has(String(r.id)))
+      .map((r) => ({
+        eventId: String(r.id),
+        type: r.event_type as DomainEventMessage['type'],
+        aggregateType: r.aggregate_type as DomainEventMessage['aggregateType'],
+        aggregateId: r.aggregate_id,
+        payload: r.payload,
+        occurredAt: new Date(r.occurred_at).toISOString(),
+      }));
+  }
+
+  async markRelayed(em: EntityManager, eventIds: string[]): Promise<void> {
+    if (!eventIds.length) return;
+    await em.query(`UPDATE outbox_events SET relayed_at = now() WHERE id = ANY($1::bigint[])`, [eventIds]);
+  }
+
+  /** Deletes relayed rows older than the retention period; returns how many. */
+  async prune(em: EntityManager, olderThanDays: number): Promise<number> {
+    const result = await em.query(
+      `DELETE FROM outbox_events WHERE relayed_at IS NOT NULL AND relayed_at < now() - make_interval(days => $1)`,
+      [olderThanDays],
+    );
+    return affectedOf(result);
+  }
+
+  async countPending(em: EntityManager): Promise<number> {
+    const [row] = await em.query(`SELECT count(*)::int AS n FROM outbox_events WHERE relayed_at IS NULL`);
+    return row.n;
+  }
+}

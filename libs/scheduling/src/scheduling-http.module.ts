@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { AuditController } from './audit/audit.controller';
+import { AvailabilityController } from './availability/availability.controller';
+import { BlockedSlotsController } from './blocked-slots/blocked-slots.controller';
+import { ConflictsController } from './conflicts/conflicts.controller';
+import { CustomersController } from './customers/customers.controller';
+import { AssignmentsController } from './jobs/assignments.controller';
+import { JobsController } from './jobs/jobs.controller';
+import { SchedulingModule } from './scheduling.module';
+import { StaffController } from './staff/staff.controller';
+import { VenuesController } from './venues/venues.controller';
+
+/** The scheduling REST API (api only). */
+@Module({
+  imports: [SchedulingModule],
+  controllers: [
+    VenuesController,
+    StaffController,
+    CustomersController,
+    JobsController,
+    AssignmentsController,
+    ConflictsController,
+    AvailabilityController,
+    BlockedSlotsController,
+    AuditController,
+  ],
+})
+export class SchedulingHttpModule {}

@@ -1,0 +1,41 @@
+import { migrateDatabase } from '../libs/database/src/migrate';
+import { withDatabase } from '../libs/database/src/postgres-url';
+import Redis from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { TEST_ENV, testPgUrl, testRedisUrl } from './support/test-env';
+
+/**
+ * Once per `npm test`: checks that Postgres and Redis answer, and builds a template database
+ * with every migration applied. Each test file clones it (CREATE DATABASE ... TEMPLATE), so
+ * files never see each other's rows and migrations run once.
+ */
+export default async function globalSetup(): Promise<void> {
+  const pgUrl = testPgUrl();
+  const client = new Client({ connectionString: pgUrl, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } catch (error) {
+    throw new Error(
+      `Tests need Postgres at ${pgUrl} (set CALBRIDGE_TEST_PG_URL to use another): ${(error as Error).message}`,
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  const redis = new Redis(testRedisUrl(), { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 5000 });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    throw new Error(`Tests need Redis at ${testRedisUrl()} (set CALBRIDGE_TEST_REDIS_URL): ${(error as Error).message}`);
+  } finally {
+    redis.disconnect();
+  }
+
+  const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const template = `calbridge_test_${runId}_tpl`;
+  await migrateDatabase(withDatabase(pgUrl, template));
+  process.env[TEST_ENV.runId] = runId;
+  process.env[TEST_ENV.templateDb] = template;
+}
