@@ -53,7 +53,7 @@ export async function startBenchSystem(options: {
     if (options.prepare) await options.prepare(databaseUrl);
     if (options.worker) worker = await NestFactory.createApplicationContext(WorkerModule, { logger });
     if (options.api !== false) {
-      api = await NestFactory.create<NestExpressApplication>(ApiModule, { logger });
+      api = await NestFactory.create<NestExpressApplication>(ApiModule, { logger, bodyParser: false });
       configureApiApp(api);
       await api.listen(0, '127.0.0.1');
       baseUrl = `http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}`;

@@ -95,7 +95,7 @@ export class TestSystem {
         let builder = Test.createTestingModule({ imports: [ApiModule] }).setLogger(quietLogger());
         if (options.overrideApi) builder = options.overrideApi(builder);
         const moduleRef = await builder.compile();
-        api = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true });
+        api = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true, bodyParser: false });
         api.useLogger(api.get(Logger));
         configureApiApp(api);
         if (options.listen) {
@@ -181,13 +181,25 @@ export class TestSystem {
   }
 
   /** Starts (another) worker on this system's database and queues, e.g. after a simulated crash. */
-  async startWorker(overrideWorker?: (builder: TestingModuleBuilder) => TestingModuleBuilder): Promise<INestApplicationContext> {
+  async startWorker(
+    overrideWorker?: (builder: TestingModuleBuilder) => TestingModuleBuilder,
+    env: Record<string, string> = {},
+  ): Promise<INestApplicationContext> {
+    const extra: Record<string, string | undefined> = {};
     for (const [key, value] of Object.entries(this.env)) process.env[key] = value;
-    let builder = Test.createTestingModule({ imports: [WorkerModule] }).setLogger(quietLogger());
-    if (overrideWorker) builder = overrideWorker(builder);
-    const moduleRef = await builder.compile();
-    moduleRef.useLogger(moduleRef.get(Logger));
-    return moduleRef.init();
+    for (const [key, value] of Object.entries(env)) {
+      extra[key] = process.env[key];
+      process.env[key] = value;
+    }
+    try {
+      let builder = Test.createTestingModule({ imports: [WorkerModule] }).setLogger(quietLogger());
+      if (overrideWorker) builder = overrideWorker(builder);
+      const moduleRef = await builder.compile();
+      moduleRef.useLogger(moduleRef.get(Logger));
+      return await moduleRef.init();
+    } finally {
+      restoreEnv(extra);
+    }
   }
 }
 

@@ -5,7 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { ApiModule } from './api.module';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule, { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule, { bufferLogs: true, bodyParser: false });
   const logger = app.get(Logger);
   app.useLogger(logger);
   configureApiApp(app);

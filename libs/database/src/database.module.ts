@@ -32,7 +32,7 @@ export class DatabaseModule implements OnApplicationBootstrap {
             migrationsRun: false,
             migrations: MIGRATIONS,
             migrationsTableName: 'migrations',
-            logging: db.logQueries ? ['query', 'error'] : ['error'],
+            logging: db.logQueries ? ['query', 'error'] : false,
             poolSize: db.poolSize,
             extra: { application_name: 'calbridge' },
           }),

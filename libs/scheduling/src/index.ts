@@ -36,5 +36,7 @@ export * from './conflicts/conflict.entity';
 export * from './conflicts/conflicts.service';
 export * from './availability/busy-intervals';
 export * from './availability/availability.service';
+export * from './availability/availability.repository';
 export * from './demo/demo-data.service';
 export * from './demo/demo-data.module';
+export * from './jobs/assignment-guard.service';

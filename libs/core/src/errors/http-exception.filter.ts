@@ -20,13 +20,6 @@ const DEFAULT_CODES: Record<number, string> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
-/** Express body-parser errors carry a `type`; map the common ones to stable codes. */
-const BODY_PARSER_CODES: Record<string, [number, string, string]> = {
-  'entity.parse.failed': [400, 'INVALID_JSON', 'The request body is not valid JSON'],
-  'entity.too.large': [413, 'PAYLOAD_TOO_LARGE', 'The request body is too large'],
-  'encoding.unsupported': [415, 'UNSUPPORTED_ENCODING', 'The request body encoding is not supported'],
-};
-
 /** Renders every error as `{ statusCode, code, message, details? }`; unknown errors become 500s. */
 export function toErrorBody(exception: unknown): ApiErrorBody {
   if (exception instanceof ApiError) return exception.getResponse() as ApiErrorBody;
@@ -40,11 +33,6 @@ export function toErrorBody(exception: unknown): ApiErrorBody {
           ? ((response as { message: string[] }).message).join('; ')
           : String((response as { message?: unknown }).message ?? exception.message);
     return { statusCode: status, code: DEFAULT_CODES[status] ?? `HTTP_${status}`, message };
-  }
-  const parserType = (exception as { type?: unknown })?.type;
-  if (typeof parserType === 'string' && BODY_PARSER_CODES[parserType]) {
-    const [statusCode, code, message] = BODY_PARSER_CODES[parserType];
-    return { statusCode, code, message };
   }
   return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL_ERROR', message: 'Internal server error' };
 }

@@ -1,4 +1,5 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
@@ -25,12 +26,19 @@ export class HealthController {
   @Public()
   @HealthCheck()
   @ApiOperation({ summary: 'Postgres, Redis and worker heartbeat; 503 when any is down' })
-  check() {
-    return this.health.check([
-      () => this.db.pingCheck('postgres', { timeout: 2000 }),
-      () => this.redisCheck(),
-      () => this.workerCheck(),
-    ]);
+  async check(@Res({ passthrough: true }) res: Response) {
+    try {
+      return await this.health.check([
+        () => this.db.pingCheck('postgres', { timeout: 2000 }),
+        () => this.redisCheck(),
+        () => this.workerCheck(),
+      ]);
+    } catch (error) {
+      // A failing check is an answer, not an error: 503 with the same report.
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      res.status(503);
+      return error.getResponse();
+    }
   }
 
   private async redisCheck(): Promise<HealthIndicatorResult> {

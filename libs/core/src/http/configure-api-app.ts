@@ -1,15 +1,36 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { json, NextFunction, Request, RequestHandler, Response, urlencoded } from 'express';
+import { ApiError } from '../errors/api-error';
+
+/** Body-parser failures as stable API errors (Nest would turn invalid JSON into a generic 400). */
+const PARSER_ERRORS: Record<string, () => ApiError> = {
+  'entity.parse.failed': () => ApiError.badRequest('INVALID_JSON', 'The request body is not valid JSON'),
+  'entity.too.large': () => new ApiError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large'),
+  'encoding.unsupported': () => new ApiError(415, 'UNSUPPORTED_ENCODING', 'The request body encoding is not supported'),
+  'charset.unsupported': () => new ApiError(415, 'UNSUPPORTED_CHARSET', 'The request body charset is not supported'),
+  'request.aborted': () => ApiError.badRequest('REQUEST_ABORTED', 'The request was aborted'),
+};
+
+function withStableErrors(parser: RequestHandler): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) =>
+    parser(req, res, (error?: unknown) => {
+      if (!error) return next();
+      const type = (error as { type?: string }).type;
+      next(type && PARSER_ERRORS[type] ? PARSER_ERRORS[type]() : error);
+    });
+}
 
 /**
- * Everything about the api's HTTP surface that is not a module: body limits, OpenAPI at /docs.
- * Used by apps/api and by the tests, so tests exercise the api as it runs.
+ * Everything about the api's HTTP surface that is not a module: body parsing with limits and
+ * stable errors, OpenAPI at /docs. Used by apps/api and by the tests and benchmarks, so they
+ * exercise the api as it runs. The app must be created with `{ bodyParser: false }`.
  */
 export function configureApiApp(app: NestExpressApplication): void {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
-  app.useBodyParser('json', { limit: '256kb' });
-  app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
+  app.use(withStableErrors(json({ limit: '256kb', type: ['application/json', 'application/*+json'] })));
+  app.use(withStableErrors(urlencoded({ extended: false, limit: '64kb' })));
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

@@ -16,7 +16,7 @@ const SECRET_QUERY_PARAMS = new Set([
   'apppassword',
 ]);
 
-const FEED_PATH = /^(\/calendar\/[^/?#]+\/)[^/?#]+(\.ics)?$/i;
+const FEED_PATH = /^(\/calendar\/[^/?#]+\/)[^/?#]*?(\.ics)?$/i;
 
 export const REDACTED = '[redacted]';
 

@@ -11,6 +11,7 @@ export class MetricsController {
   @Get()
   @Public()
   @Header('Cache-Control', 'no-store')
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiOperation({ summary: 'Prometheus metrics (text exposition format)' })
   async scrape(): Promise<string> {
     return this.metrics.registry.metrics();
