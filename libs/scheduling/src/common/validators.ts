@@ -1,3 +1,4 @@
+import { Transform } from 'class-transformer';
 import { isValidTimeZone, parseCalendarDate, parseInstant } from '@calbridge/core';
 import { registerDecorator, ValidationOptions } from 'class-validator';
 
@@ -38,4 +39,9 @@ export function IsTimeZone(options?: ValidationOptions): PropertyDecorator {
       options: { message: '$property must be an IANA time zone such as Europe/Berlin', ...options },
       validator: { validate: (value: unknown) => isValidTimeZone(value) },
     });
+}
+
+/** Trims surrounding whitespace from string input (other types pass through to their validators). */
+export function Trim(): PropertyDecorator {
+  return Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 }

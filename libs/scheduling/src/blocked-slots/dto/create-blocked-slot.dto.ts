@@ -1,6 +1,5 @@
-import { Transform } from 'class-transformer';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsInstant } from '../../common/validators';
+import { IsInstant, Trim } from '../../common/validators';
 
 export class CreateBlockedSlotDto {
   @IsInstant()
@@ -10,7 +9,7 @@ export class CreateBlockedSlotDto {
   endsAt: string;
 
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Trim()
   @IsString()
   @MaxLength(500)
   reason?: string;

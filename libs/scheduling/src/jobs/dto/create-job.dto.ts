@@ -1,23 +1,22 @@
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
-import { IsInstantOrDate } from '../../common/validators';
+import { IsInstantOrDate, Trim } from '../../common/validators';
 import { JOB_STATUSES, JobStatus } from '../job-rules';
 import { RemoteDto } from './remote.dto';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateJobDto {
   @IsUUID()
   venueId: string;
 
-  @Transform(trim)
+  @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(300)
   title: string;
 
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MaxLength(300)
   service?: string;
@@ -27,7 +26,7 @@ export class CreateJobDto {
   customerId?: string;
 
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MaxLength(1000)
   location?: string;

@@ -1,4 +1,4 @@
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
@@ -12,23 +12,22 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsInstantOrDate } from '../../common/validators';
+import { IsInstantOrDate, Trim } from '../../common/validators';
 import { JOB_STATUSES, JobStatus } from '../job-rules';
 import { RemoteDto } from './remote.dto';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 /** Reschedule, edit or change status. `null` clears an optional field. */
 export class UpdateJobDto {
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(300)
   title?: string;
 
   @ValidateIf((_, v) => v !== null && v !== undefined)
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MaxLength(300)
   service?: string | null;
@@ -38,7 +37,7 @@ export class UpdateJobDto {
   customerId?: string | null;
 
   @ValidateIf((_, v) => v !== null && v !== undefined)
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MaxLength(1000)
   location?: string | null;

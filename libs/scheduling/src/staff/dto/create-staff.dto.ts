@@ -1,16 +1,15 @@
-import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { Trim } from '../../common/validators';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateStaffDto {
-  @Transform(trim)
+  @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   name: string;
 
-  @Transform(trim)
+  @Trim()
   @IsEmail()
   @MaxLength(320)
   email: string;
@@ -25,14 +24,14 @@ export class CreateStaffDto {
 
 export class UpdateStaffDto {
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   name?: string;
 
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsEmail()
   @MaxLength(320)
   email?: string;
