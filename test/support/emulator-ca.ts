@@ -1,7 +1,4 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ensureEmulatorCa } from '../../apps/emulators/src/tls/emulator-tls';
+import { extraCaCertsFile } from '../../apps/emulators/src/tls/emulator-tls';
 
 /**
  * Called from the jest global setup: creates the emulator CA (once per machine, reused) and sets
@@ -14,18 +11,7 @@ import { ensureEmulatorCa } from '../../apps/emulators/src/tls/emulator-tls';
  * An existing NODE_EXTRA_CA_CERTS is kept: the emulator CA is appended in a combined bundle.
  */
 export function trustEmulatorCaInWorkers(): string {
-  const ca = ensureEmulatorCa();
-  const existing = process.env.NODE_EXTRA_CA_CERTS;
-  if (!existing || existing === ca.caCertPath) {
-    process.env.NODE_EXTRA_CA_CERTS = ca.caCertPath;
-    return ca.caCertPath;
-  }
-  const current = existsSync(existing) ? readFileSync(existing, 'utf8') : '';
-  if (current.includes(ca.caCertPem.trim())) return existing;
-  const bundle = join(ca.dir, `bundle-${createHash('sha256').update(existing).digest('hex').slice(0, 12)}.pem`);
-  const temp = `${bundle}.${process.pid}.tmp`;
-  writeFileSync(temp, `${current.trim()}\n${ca.caCertPem}`);
-  renameSync(temp, bundle);
-  process.env.NODE_EXTRA_CA_CERTS = bundle;
-  return bundle;
+  const file = extraCaCertsFile(process.env.NODE_EXTRA_CA_CERTS);
+  process.env.NODE_EXTRA_CA_CERTS = file;
+  return file;
 }

@@ -62,7 +62,7 @@ export async function assertEmulatorTlsTrusted(emulator: RunningMicrosoftEmulato
     const code = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
     throw new Error(
       `This process does not trust the Graph emulator's certificate (${code}). NODE_EXTRA_CA_CERTS=${process.env.NODE_EXTRA_CA_CERTS ?? '(unset)'} ` +
-        `must name ${emulator.controls.tls.caCertPath} when the process starts: jest's global setup does that for worker ` +
+        `must name a file containing ${emulator.controls.tls.caCertPath} when the process starts: jest's global setup does that for worker ` +
         'processes; with --runInBand, export NODE_EXTRA_CA_CERTS before starting jest.',
     );
   }

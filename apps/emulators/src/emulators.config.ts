@@ -33,6 +33,7 @@ const schema = z
     GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
     MICROSOFT_CLIENT_ID: z.string().min(1).optional(),
     MICROSOFT_CLIENT_SECRET: z.string().min(1).optional(),
+    NODE_EXTRA_CA_CERTS: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     for (const name of ['GOOGLE', 'MICROSOFT'] as const) {
@@ -51,6 +52,8 @@ export interface EmulatorsConfig {
   accessTokenTtlSeconds: number;
   consentPage: boolean;
   log: boolean;
+  /** This process's NODE_EXTRA_CA_CERTS (the printed value keeps it, bundled with the emulator CA). */
+  existingExtraCaCerts?: string;
 }
 
 export function loadEmulatorsConfig(env: NodeJS.ProcessEnv = process.env): EmulatorsConfig {
@@ -73,5 +76,6 @@ export function loadEmulatorsConfig(env: NodeJS.ProcessEnv = process.env): Emula
     accessTokenTtlSeconds: e.EMULATOR_ACCESS_TOKEN_TTL_SECONDS,
     consentPage: e.EMULATOR_CONSENT_PAGE,
     log: e.EMULATOR_LOG,
+    existingExtraCaCerts: e.NODE_EXTRA_CA_CERTS,
   };
 }

@@ -1,6 +1,7 @@
 import { loadEmulatorsConfig } from './emulators.config';
 import { GOOGLE_DEV_CLIENT, startGoogleEmulator } from './google/google-emulator';
 import { MICROSOFT_DEV_CLIENT, startMicrosoftEmulator } from './microsoft/microsoft-emulator';
+import { extraCaCertsFile } from './tls/emulator-tls';
 
 /**
  * `npm run emulators`: the Google Calendar and Microsoft Graph emulators for the local demo, with
@@ -31,7 +32,11 @@ async function main(): Promise<void> {
     log: log('microsoft'),
   });
 
-  const env = { ...google.calbridgeEnv(), ...microsoft.calbridgeEnv(), NODE_EXTRA_CA_CERTS: microsoft.controls.tls.caCertPath };
+  const env = {
+    ...google.calbridgeEnv(),
+    ...microsoft.calbridgeEnv(),
+    NODE_EXTRA_CA_CERTS: extraCaCertsFile(config.existingExtraCaCerts, config.tlsDir),
+  };
   console.log(
     [
       'calbridge emulators (development only; state is in memory)',
@@ -42,7 +47,8 @@ async function main(): Promise<void> {
       'Point calbridge at them (api and worker environment, e.g. .env):',
       ...Object.entries(env).map(([k, v]) => `  ${k}=${v}`),
       '',
-      'NODE_EXTRA_CA_CERTS lets Node trust the Graph emulator certificate; Node reads it only at start.',
+      'NODE_EXTRA_CA_CERTS lets Node trust the Graph emulator certificate; Node reads it only at start',
+      '(it already includes your own NODE_EXTRA_CA_CERTS, if you had one).',
       'Stop with Ctrl+C.',
     ].join('\n'),
   );

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { X509Certificate, randomBytes } from 'node:crypto';
+import { createHash, X509Certificate, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -26,7 +26,7 @@ export interface ServerCertificate {
 }
 
 export interface EmulatorTlsOptions {
-  /** Where the CA lives; default `EMULATOR_TLS_DIR`-free default: `<os tmpdir>/calbridge-emulators-tls-<user>`. */
+  /** Where the CA lives; default `<os tmpdir>/calbridge-emulators-tls-<user>` (`npm run emulators`: EMULATOR_TLS_DIR). */
   dir?: string;
   /** Names the server certificate must cover besides localhost, 127.0.0.1 and ::1. */
   hostnames?: string[];
@@ -77,6 +77,23 @@ export function serverCertificate(options: EmulatorTlsOptions = {}): ServerCerti
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The file to put in NODE_EXTRA_CA_CERTS so a process trusts the emulator CA: `ca.pem`, or — when
+ * the process already has NODE_EXTRA_CA_CERTS (a corporate CA, say) — a bundle of both, kept
+ * next to the CA (one variable, one file: Node reads a single path).
+ */
+export function extraCaCertsFile(existing: string | undefined, dir: string = defaultTlsDir()): string {
+  const ca = ensureEmulatorCa(dir);
+  if (!existing || existing === ca.caCertPath) return ca.caCertPath;
+  const current = existsSync(existing) ? readFileSync(existing, 'utf8') : '';
+  if (current.includes(ca.caCertPem.trim())) return existing;
+  const bundle = join(ca.dir, `bundle-${createHash('sha256').update(existing).digest('hex').slice(0, 12)}.pem`);
+  const temp = `${bundle}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temp, `${current.trim()}\n${ca.caCertPem}`);
+  renameSync(temp, bundle);
+  return bundle;
 }
 
 function isUsable(dir: string): boolean {
