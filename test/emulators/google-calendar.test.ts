@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { RunningGoogleEmulator, startGoogleEmulator } from '../../apps/emulators/src';
+import { manualClock, RunningGoogleEmulator, startGoogleEmulator } from '../../apps/emulators/src';
 import { authorize, googleClients, startWebhookReceiver, WebhookReceiver } from '../support/emulators';
 
 /**
@@ -359,6 +359,50 @@ describe('Google Calendar emulator (googleapis)', () => {
       await emulator.controls.notifications.settled();
       expect(receiver.requests.length).toBe(before);
       expect(await failure(calendar.channels.stop({ requestBody: { id: channelId, resourceId: watch.data.resourceId } }))).toMatchObject({ status: 404 });
+    });
+  });
+
+  describe('time and consent', () => {
+    it('expires access tokens and channels by the emulator clock', async () => {
+      const clock = manualClock(Date.parse('2026-03-01T08:00:00Z'));
+      const timed = await startGoogleEmulator({ clock: clock.now, accessTokenTtlSeconds: 600, accounts: [{ email: ACCOUNT }] });
+      try {
+        const tokens = timed.controls.issueTokens({ account: ACCOUNT, scopes: SCOPES });
+        const { calendar } = googleClients(timed, { access_token: tokens.accessToken, expiry_date: Date.now() + 3_600_000 });
+        const watch = await calendar.events.watch({
+          calendarId: 'primary',
+          requestBody: { id: 'short-lived', type: 'web_hook', address: `${receiver.url}/short`, params: { ttl: '60' } },
+        });
+        expect(Number(watch.data.expiration)).toBe(clock.now() + 60_000);
+        await timed.controls.notifications.settled();
+        clock.advance(61_000);
+        timed.controls.user.createEvent(ACCOUNT, { summary: 'late', start: { date: '2026-03-02' }, end: { date: '2026-03-03' } });
+        await timed.controls.notifications.settled();
+        expect(receiver.requests.filter((r) => r.url.pathname === '/short').map((r) => r.headers['x-goog-resource-state'])).toEqual(['sync']);
+        clock.advance(600_000);
+        expect(await failure(calendar.calendarList.list())).toMatchObject({ status: 401 });
+      } finally {
+        await timed.stop();
+      }
+    });
+
+    it('shows browsers an account picker when consentPage is on, and redirects once an account is chosen', async () => {
+      const interactive = await startGoogleEmulator({ consentPage: true, accounts: [{ email: ACCOUNT }, { email: 'bob@example.com' }] });
+      try {
+        const { auth } = googleClients(interactive);
+        const { codeChallenge } = await auth.generateCodeVerifierAsync();
+        const url = auth.generateAuthUrl({ access_type: 'offline', scope: SCOPES, state: 'st', code_challenge: codeChallenge, code_challenge_method: 'S256' as never });
+        const page = await fetch(url, { headers: { accept: 'text/html' }, redirect: 'manual' });
+        expect(page.status).toBe(200);
+        const html = await page.text();
+        expect(html).toContain('bob@example.com');
+        const back = await authorize(`${url}&emulator_consent=allow&emulator_account=bob%40example.com`);
+        expect(back.get('code')).toBeTruthy();
+        const denied = await authorize(`${url}&emulator_consent=deny`);
+        expect(denied.get('error')).toBe('access_denied');
+      } finally {
+        await interactive.stop();
+      }
     });
   });
 

@@ -1,6 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { createHash, randomBytes } from 'node:crypto';
-import { RunningMicrosoftEmulator, startMicrosoftEmulator } from '../../apps/emulators/src';
+import { manualClock, RunningMicrosoftEmulator, startMicrosoftEmulator } from '../../apps/emulators/src';
 import { assertEmulatorTlsTrusted, authorize, graphClient, startWebhookReceiver, WebhookReceiver } from '../support/emulators';
 
 /**
@@ -376,6 +376,30 @@ describe('Microsoft Graph emulator (@microsoft/microsoft-graph-client)', () => {
       emulator.controls.sendLifecycleNotification(subscription.id, 'subscriptionRemoved');
       await receiver.next((r) => r.body.includes('subscriptionRemoved'), 'subscriptionRemoved');
       expect(emulator.controls.subscriptions().some((s) => s.id === subscription.id)).toBe(false);
+    });
+  });
+
+  describe('time', () => {
+    it('drops subscriptions that were not renewed before their expiration (emulator clock)', async () => {
+      const clock = manualClock(Date.parse('2026-03-01T08:00:00Z'));
+      const timed = await startMicrosoftEmulator({ clock: clock.now, accounts: [{ email: ACCOUNT }] });
+      try {
+        const graph = graphClient(timed, timed.controls.issueTokens({ account: ACCOUNT }).accessToken);
+        const sub = await graph.api('/subscriptions').post({
+          changeType: 'created',
+          notificationUrl: `${receiver.url}/timed`,
+          resource: 'me/events',
+          expirationDateTime: new Date(clock.now() + 10 * 60_000).toISOString(),
+          clientState: 't',
+        });
+        clock.advance(11 * 60_000);
+        timed.controls.user.createEvent(ACCOUNT, eventBody('late', '2026-03-02T10:00:00', '2026-03-02T11:00:00'));
+        await timed.controls.notifications.settled();
+        expect(receiver.requests.filter((r) => r.url.pathname === '/timed' && !r.url.searchParams.has('validationToken'))).toEqual([]);
+        expect(await failure(graph.api(`/subscriptions/${sub.id}`).get())).toMatchObject({ statusCode: 404 });
+      } finally {
+        await timed.stop();
+      }
     });
   });
 
