@@ -12,6 +12,7 @@ const ACCOUNT = 'alice@example.com';
 const MARKER = 'String {66f5a359-4659-4830-9070-00047ec6ac6e} Name calbridgeJobId';
 const IMMUTABLE = 'IdType="ImmutableId"';
 
+// The Graph SDK returns untyped (`any`) bodies; the tests read them as loose JSON.
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 interface GraphErrorLike {
