@@ -1,10 +1,12 @@
 import { Client } from '@microsoft/microsoft-graph-client';
-import type { Credentials } from 'google-auth-library';
 import { google } from 'googleapis';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunningGoogleEmulator, RunningMicrosoftEmulator } from '../../apps/emulators/src';
 import { waitFor } from './wait';
+
+/** OAuth2 credentials as googleapis takes them (without importing google-auth-library directly). */
+type Credentials = Parameters<InstanceType<typeof google.auth.OAuth2>['setCredentials']>[0];
 
 /**
  * Helpers for tests that talk to the emulators through the official SDKs, and a local webhook
