@@ -33,7 +33,9 @@ export default tseslint.config(
   },
   {
     files: ['apps/**/*.ts', 'libs/**/*.ts'],
-    ignores: ['libs/core/src/config/**', '**/*.spec.ts'],
+    // apps/emulators/src/emulators.config.ts: the emulators are a development tool with their own
+    // small env schema (`npm run emulators`), not part of calbridge's boot config.
+    ignores: ['libs/core/src/config/**', 'apps/emulators/src/emulators.config.ts', '**/*.spec.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',

@@ -15,6 +15,10 @@ module.exports = {
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   // Two cores: two test files at a time, each with its own database and queue prefix.
   maxWorkers: 2,
+  // Also makes jest run every file in a worker process (never "in band", even a single file), so
+  // the NODE_EXTRA_CA_CERTS set by the global setup (emulator CA, test/support/emulator-ca.ts)
+  // takes effect for the Graph SDK's TLS. Workers above the limit are recycled between files.
+  workerIdleMemoryLimit: '1GB',
   testTimeout: 60_000,
   // Every test stops what it starts; a hanging handle is a bug, reported rather than hidden.
   forceExit: false,

@@ -3,6 +3,7 @@ import { withDatabase } from '../libs/database/src/postgres-url';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { trustEmulatorCaInWorkers } from './support/emulator-ca';
 import { TEST_ENV, testPgUrl, testRedisUrl } from './support/test-env';
 
 /**
@@ -11,6 +12,8 @@ import { TEST_ENV, testPgUrl, testRedisUrl } from './support/test-env';
  * files never see each other's rows and migrations run once.
  */
 export default async function globalSetup(): Promise<void> {
+  // Before any worker starts: workers inherit NODE_EXTRA_CA_CERTS and trust the Graph emulator.
+  trustEmulatorCaInWorkers();
   const pgUrl = testPgUrl();
   const client = new Client({ connectionString: pgUrl, connectionTimeoutMillis: 5000 });
   try {
