@@ -1,17 +1,16 @@
 import { JobsRepository, JobsService } from '@calbridge/scheduling';
-import { AccountContext, CaldavProvider, PushedEventsRepository, syncConfig } from '@calbridge/calendar-sync';
-import { MetricsService } from '@calbridge/core';
-import type { TestingModuleBuilder } from '@nestjs/testing';
+import { PushedEventsRepository } from '@calbridge/calendar-sync';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { TEST_ADMIN } from '../support/factory';
 import { icsProperty, Radicale, StoredObject } from '../support/radicale';
 import type { TestSystem } from '../support/test-system';
 import { waitFor } from '../support/wait';
-import { blockedSlots, connectCaldav, ConnectionView, remoteRequests, startSyncSystem, utcAt } from './sync-fixture';
+import { blockedSlots, connectCaldav, ConnectionView, observeProvider, remoteRequests, startSyncSystem, utcAt } from './sync-fixture';
 
 /** Push: jobs assigned to a staff member appear in, move in, and leave their CalDAV calendar. */
 describe('calendar sync push (CalDAV, Radicale)', () => {
+  const observed = observeProvider();
   let radicale: Radicale;
   let system: TestSystem;
   let venue: { id: string };
@@ -24,7 +23,7 @@ describe('calendar sync push (CalDAV, Radicale)', () => {
   beforeAll(async () => {
     radicale = await Radicale.start({ alice: 'alice-app-password' });
     await radicale.client('alice').mkcalendar('work', 'Work');
-    system = await startSyncSystem({ overrideWorker: observeConcurrency });
+    system = await startSyncSystem({ overrideWorker: observed.override });
     const team = await system.factory.team(1, { timezone: 'Europe/Berlin' });
     venue = team.venue;
     staff = team.staff[0];
@@ -133,7 +132,7 @@ describe('calendar sync push (CalDAV, Radicale)', () => {
     await ledgerSettled(jobs.map((j) => j.id));
     expect((await writes()) - start).toBe(7);
     expect(icsProperty((await eventFor(jobs[0].id))!.data, 'DESCRIPTION')).toContain('Status: arrived');
-    expect(maxInFlight).toBe(1);
+    expect(observed.maxInFlight).toBe(1);
   });
 
   it('pushes all-day jobs as dates', async () => {
@@ -195,35 +194,6 @@ describe('calendar sync push (CalDAV, Radicale)', () => {
     expect((await remoteRequests(system)).PUT ?? 0).toBe(1);
   });
 });
-
-/** Highest number of provider calls in flight at once for one connection, observed by wrapping the provider. */
-let maxInFlight = 0;
-const inFlight = new Map<string, number>();
-
-function observeConcurrency(builder: TestingModuleBuilder): TestingModuleBuilder {
-  return builder.overrideProvider(CaldavProvider).useFactory({
-    inject: [syncConfig.KEY, MetricsService],
-    factory: (config: ConstructorParameters<typeof CaldavProvider>[0], metrics: MetricsService) => {
-      const provider = new CaldavProvider(config, metrics);
-      for (const method of ['listCalendars', 'pullChanges', 'upsertEvent', 'deleteEvent', 'inventory'] as const) {
-        const original = provider[method].bind(provider) as (account: AccountContext, ...rest: unknown[]) => Promise<unknown>;
-        Object.assign(provider, {
-          [method]: async (account: AccountContext, ...rest: unknown[]) => {
-            const n = (inFlight.get(account.connectionId) ?? 0) + 1;
-            inFlight.set(account.connectionId, n);
-            maxInFlight = Math.max(maxInFlight, n);
-            try {
-              return await original(account, ...rest);
-            } finally {
-              inFlight.set(account.connectionId, (inFlight.get(account.connectionId) ?? 1) - 1);
-            }
-          },
-        });
-      }
-      return provider;
-    },
-  });
-}
 
 function dateIn(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);

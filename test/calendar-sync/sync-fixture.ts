@@ -1,4 +1,6 @@
+import { AccountContext, CaldavProvider, syncConfig } from '@calbridge/calendar-sync';
 import { MetricsService } from '@calbridge/core';
+import type { TestingModuleBuilder } from '@nestjs/testing';
 import { DateTime } from 'luxon';
 import { Radicale } from '../support/radicale';
 import { TestSystem, TestSystemOptions } from '../support/test-system';
@@ -81,4 +83,47 @@ export const total = (counts: Record<string, number>): number => Object.values(c
 export function utcAt(days: number, time: string, zone = 'UTC'): string {
   const [hour, minute] = time.split(':').map(Number);
   return DateTime.now().setZone(zone).startOf('day').plus({ days }).set({ hour, minute }).toUTC().toISO()!;
+}
+
+export interface ProviderObservation {
+  /** Worker override wrapping the CalDAV provider. */
+  override(builder: TestingModuleBuilder): TestingModuleBuilder;
+  /** Provider calls per connection (each makes one or more HTTP requests). */
+  calls: Map<string, number>;
+  /** Most provider calls in flight at once for any one connection. */
+  maxInFlight: number;
+}
+
+/** Wraps the worker's CalDAV provider to see, per connection, how often and how concurrently it is called. */
+export function observeProvider(): ProviderObservation {
+  const inFlight = new Map<string, number>();
+  const observation: ProviderObservation = {
+    calls: new Map(),
+    maxInFlight: 0,
+    override: (builder) =>
+      builder.overrideProvider(CaldavProvider).useFactory({
+        inject: [syncConfig.KEY, MetricsService],
+        factory: (config: ConstructorParameters<typeof CaldavProvider>[0], metrics: MetricsService) => {
+          const provider = new CaldavProvider(config, metrics);
+          for (const method of ['listCalendars', 'pullChanges', 'upsertEvent', 'deleteEvent', 'inventory'] as const) {
+            const original = provider[method].bind(provider) as (account: AccountContext, ...rest: unknown[]) => Promise<unknown>;
+            Object.assign(provider, {
+              [method]: async (account: AccountContext, ...rest: unknown[]) => {
+                const id = account.connectionId;
+                observation.calls.set(id, (observation.calls.get(id) ?? 0) + 1);
+                inFlight.set(id, (inFlight.get(id) ?? 0) + 1);
+                observation.maxInFlight = Math.max(observation.maxInFlight, inFlight.get(id)!);
+                try {
+                  return await original(account, ...rest);
+                } finally {
+                  inFlight.set(id, inFlight.get(id)! - 1);
+                }
+              },
+            });
+          }
+          return provider;
+        },
+      }),
+  };
+  return observation;
 }

@@ -31,9 +31,13 @@ export class ConnectionsRepository {
     return this.manager(em).getRepository(SyncConnection).findOneBy({ id });
   }
 
-  /** Locks the connection row for the rest of the transaction. */
+  /**
+   * Locks the connection row for the rest of the transaction. FOR NO KEY UPDATE: pulls inserting
+   * blocked slots (which reference the row) are not blocked by it. Lock order everywhere: the
+   * staff row (touchSchedules) first, then the connection.
+   */
   lock(em: EntityManager, id: string): Promise<SyncConnection | null> {
-    return em.getRepository(SyncConnection).createQueryBuilder('c').where('c.id = :id', { id }).setLock('pessimistic_write').getOne();
+    return em.getRepository(SyncConnection).createQueryBuilder('c').where('c.id = :id', { id }).setLock('for_no_key_update').getOne();
   }
 
   findByAccount(em: EntityManager, staffId: string, provider: string, accountId: string): Promise<SyncConnection | null> {
@@ -41,7 +45,7 @@ export class ConnectionsRepository {
       .getRepository(SyncConnection)
       .createQueryBuilder('c')
       .where('c.staff_id = :staffId AND c.provider = :provider AND c.account_id = :accountId', { staffId, provider, accountId })
-      .setLock('pessimistic_write')
+      .setLock('for_no_key_update')
       .getOne();
   }
 

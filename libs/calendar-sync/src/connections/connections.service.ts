@@ -202,11 +202,11 @@ export class ConnectionsService {
     const privacyChanged = dto.includeClientNames !== undefined && dto.includeClientNames !== connection.includeClientNames;
     const actor = actorOf(principal);
     await this.dataSource.transaction(async (em) => {
+      if (stoppedPulling.length) await this.staffRepository.touchSchedules(em, [connection.staffId]);
       await this.connections.lock(em, id);
       await this.connections.setRoles(em, id, dto.pushCalendarId, pullIds);
       if (privacyChanged) await this.connections.update(id, { includeClientNames: dto.includeClientNames! }, em);
       if (stoppedPulling.length) {
-        await this.staffRepository.touchSchedules(em, [connection.staffId]);
         await this.slots.clearCalendars(em, stoppedPulling);
         await this.conflicts.refresh(em, [connection.staffId], actor);
       }
@@ -262,10 +262,10 @@ export class ConnectionsService {
     const actor = actorOf(principal);
     const purge = removePushedEvents && connection.credentials !== null;
     await this.dataSource.transaction(async (em) => {
+      await this.staffRepository.touchSchedules(em, [connection.staffId]);
       await this.connections.lock(em, id);
       await this.connections.update(id, { status: 'disconnected', backoffUntil: null }, em);
       await this.connections.resetCursors(id, em);
-      await this.staffRepository.touchSchedules(em, [connection.staffId]);
       const removed = await this.slots.clearConnection(em, id);
       await this.conflicts.refresh(em, [connection.staffId], actor);
       if (!purge) {

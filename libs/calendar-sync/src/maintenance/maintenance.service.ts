@@ -1,3 +1,4 @@
+import { MetricsService } from '@calbridge/core';
 import { ConflictsService, StaffRepository } from '@calbridge/scheduling';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
@@ -24,6 +25,7 @@ const FAN_OUT_LIMIT = 5_000;
 @Injectable()
 export class MaintenanceService {
   private readonly logger = new Logger(MaintenanceService.name);
+  private readonly ticks;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -35,9 +37,13 @@ export class MaintenanceService {
     private readonly staff: StaffRepository,
     private readonly conflicts: ConflictsService,
     @Inject(syncConfig.KEY) private readonly config: ConfigType<typeof syncConfig>,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.ticks = metrics.counter('calbridge_sync_ticks_total', 'Cron fallback ticks run');
+  }
 
   async tick(now: number = Date.now()): Promise<{ pulls: number; pushes: number }> {
+    this.ticks.inc();
     const bucket = Math.floor(now / this.config.queues.tickIntervalMs);
     const duePulls = await this.connections.dueForPull(this.config.pull.intervalMs, FAN_OUT_LIMIT);
     const duePushes = await this.ledger.connectionsWithDueWork(FAN_OUT_LIMIT);
