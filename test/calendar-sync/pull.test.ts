@@ -1,3 +1,4 @@
+import { ConnectionSemaphore } from '@calbridge/calendar-sync';
 import { MetricsService } from '@calbridge/core';
 import { DateTime } from 'luxon';
 import { ics, icsUtc, Radicale } from '../support/radicale';
@@ -149,12 +150,22 @@ describe('calendar sync pull (CalDAV, Radicale)', () => {
     const resyncs = () => counter(system, 'calbridge_sync_cursor_resyncs_total');
     const before = await resyncs();
 
+    // Hold the connection's slot (no pull can run meanwhile), reject-to-be token in place, change the calendar.
+    const lease = await waitFor(
+      async () => {
+        const acquired = await system.worker!.get(ConnectionSemaphore).tryAcquire(conn.id);
+        if (!acquired) throw new Error('a job is working on the connection');
+        return acquired;
+      },
+      { what: 'the connection to be idle' },
+    );
     await system.dataSource.query(`UPDATE sync_calendars SET cursor = $1 WHERE connection_id = $2 AND pull`, [
       JSON.stringify({ syncToken: 'http://radicale.org/ns/sync/0000000000000000000000000000000000000000000000000000000000000000' }),
       conn.id,
     ]);
     await bob().delete('personal', 'old.ics');
     await bob().put('personal', 'new.ics', ics('UID:new', `DTSTART:${icsUtc(utcAt(9, '09:00'))}`, `DTEND:${icsUtc(utcAt(9, '10:00'))}`));
+    await lease.release();
     await waitFor(
       async () => expect((await slots()).map(span)).toEqual([[iso(utcAt(9, '09:00')), iso(utcAt(9, '10:00'))]]),
       { what: 'the resync to catch up' },

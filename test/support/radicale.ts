@@ -86,6 +86,11 @@ export class Radicale {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
+  /** Where a calendar's objects live on disk (benchmarks seed thousands of objects without HTTP). */
+  collectionDir(user: string, calendar: string): string {
+    return join(this.dir, 'collections', 'collection-root', user, calendar);
+  }
+
   /** A plain CalDAV client acting as `user`. */
   client(user: string, password = this.users[user]): CaldavTestClient {
     return new CaldavTestClient(this.url, user, password);

@@ -25,3 +25,4 @@ export * from './pull/external-slots.repository';
 export * from './maintenance/maintenance.service';
 export * from './queues/sync-jobs';
 export * from './queues/sync-queues.service';
+export * from './queues/connection-semaphore';

@@ -1,6 +1,6 @@
 import { MetricsService } from '@calbridge/core';
 import { ConflictsService, StaffRepository } from '@calbridge/scheduling';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -23,9 +23,11 @@ const FAN_OUT_LIMIT = 5_000;
  * and sweeps conflicts. Crons only fan out per-connection jobs, each enqueue on its own.
  */
 @Injectable()
-export class MaintenanceService {
+export class MaintenanceService implements OnModuleDestroy {
   private readonly logger = new Logger(MaintenanceService.name);
   private readonly ticks;
+  /** Set at shutdown: a tick still running then stops fanning out instead of hitting closed queues. */
+  private stopping = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -40,6 +42,10 @@ export class MaintenanceService {
     metrics: MetricsService,
   ) {
     this.ticks = metrics.counter('calbridge_sync_ticks_total', 'Cron fallback ticks run');
+  }
+
+  onModuleDestroy(): void {
+    this.stopping = true;
   }
 
   async tick(now: number = Date.now()): Promise<{ pulls: number; pushes: number }> {
@@ -89,6 +95,7 @@ export class MaintenanceService {
 
   /** One connection's enqueue, on its own: a failure is logged and the fan-out goes on. */
   private async each(what: string, connectionId: string, fn: () => Promise<void>): Promise<number> {
+    if (this.stopping) return 0;
     try {
       await fn();
       return 1;
