@@ -1,4 +1,4 @@
-import { ConnectionSemaphore } from '@calbridge/calendar-sync';
+import { ConnectionSemaphore, SyncQueues } from '@calbridge/calendar-sync';
 import { MetricsService } from '@calbridge/core';
 import { DateTime } from 'luxon';
 import { ics, icsUtc, Radicale } from '../support/radicale';
@@ -177,6 +177,17 @@ describe('calendar sync pull (CalDAV, Radicale)', () => {
     expect((await resyncs()) - before).toBe(1);
     const [cursor] = await system.dataSource.query(`SELECT cursor FROM sync_calendars WHERE connection_id = $1 AND pull`, [conn.id]);
     expect(JSON.parse(cursor.cursor).syncToken).not.toMatch(/0{64}$/);
+  });
+
+  it('the nightly reconcile removes orphaned blocked slots; pulling again starts from a full listing', async () => {
+    await bob().put('personal', 'orphan.ics', ics('UID:orphan', `DTSTART:${icsUtc(utcAt(12, '09:00'))}`, `DTEND:${icsUtc(utcAt(12, '10:00'))}`));
+    await waitFor(async () => expect(await slots()).toHaveLength(1), { what: 'the slot' });
+    // A crash between "stop pulling this calendar" and "remove its slots" leaves the slot behind.
+    await system.dataSource.query(`UPDATE sync_calendars SET pull = false WHERE connection_id = $1`, [conn.id]);
+    await system.worker!.get(SyncQueues).requestMaintenance('maintenance.reconcile', {}, `test-${Date.now()}`);
+    await waitFor(async () => expect(await slots()).toEqual([]), { what: 'the reconcile to remove the orphan' });
+    await system.dataSource.query(`UPDATE sync_calendars SET pull = true WHERE connection_id = $1`, [conn.id]);
+    await waitFor(async () => expect(await slots()).toHaveLength(1), { what: 'the slot to come back' });
   });
 
   it('a server without sync tokens is followed by ctag and etag comparison', async () => {

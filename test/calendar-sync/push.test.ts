@@ -1,5 +1,5 @@
 import { JobsRepository, JobsService } from '@calbridge/scheduling';
-import { PushedEventsRepository } from '@calbridge/calendar-sync';
+import { connectionKeyPrefix, PushedEventsRepository, SyncQueues } from '@calbridge/calendar-sync';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { TEST_ADMIN } from '../support/factory';
@@ -148,6 +148,39 @@ describe('calendar sync push (CalDAV, Radicale)', () => {
     );
     expect(o.data).toContain(`DTSTART;VALUE=DATE:${dateIn(20).replace(/-/g, '')}`);
     expect(o.data).toContain(`DTEND;VALUE=DATE:${dateIn(21).replace(/-/g, '')}`);
+  });
+
+  it('the nightly reconcile repairs drift: missing and edited events rewritten, unmapped ones of this connection removed', async () => {
+    const client = radicale.client('alice');
+    const a = await system.factory.job({ venueId: venue.id, title: 'Drift A', startsAt: utcAt(25, '09:00'), endsAt: utcAt(25, '10:00') });
+    const b = await system.factory.job({ venueId: venue.id, title: 'Drift B', startsAt: utcAt(26, '09:00'), endsAt: utcAt(26, '10:00') });
+    await system.factory.assign(a.id, staff.id);
+    await system.factory.assign(b.id, staff.id);
+    const [eventA, eventB] = await waitFor(
+      async () => {
+        const found = [await eventFor(a.id), await eventFor(b.id)];
+        if (!found[0] || !found[1]) throw new Error('not pushed yet');
+        const rows = (await system.app.get(PushedEventsRepository).all(conn.id)).filter((r) => r.jobId === a.id || r.jobId === b.id);
+        expect(rows.map((r) => r.state)).toEqual(['synced', 'synced']);
+        return found as StoredObject[];
+      },
+      { what: 'both events' },
+    );
+    const file = (o: StoredObject) => o.href.split('/').pop()!;
+    await client.delete('work', file(eventA));
+    await client.put('work', file(eventB), eventB.data.replace('SUMMARY:Drift B', 'SUMMARY:Edited by hand'));
+    const orphanKey = `${connectionKeyPrefix(conn.id)}${'0'.repeat(26)}`;
+    await client.put('work', `${orphanKey}.ics`, eventB.data.replace(/UID:.*/, `UID:${orphanKey}@calbridge`));
+
+    await system.worker!.get(SyncQueues).requestMaintenance('maintenance.reconcile', {}, `test-${Date.now()}`);
+    await waitFor(
+      async () => {
+        expect(icsProperty((await eventFor(a.id))?.data ?? '', 'SUMMARY')).toBe('Drift A');
+        const copiesOfB = (await objectsOf()).filter((o) => icsProperty(o.data, 'X-CALBRIDGE-JOB') === b.id);
+        expect(copiesOfB.map((o) => icsProperty(o.data, 'SUMMARY'))).toEqual(['Drift B']);
+      },
+      { what: 'the drift to be repaired' },
+    );
   });
 
   // Last: replaces the worker.

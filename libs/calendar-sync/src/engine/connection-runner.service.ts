@@ -58,6 +58,10 @@ export class ConnectionRunner {
       switch (decision.action.kind) {
         case 'retry':
           throw new RetryLaterError(error.message, decision.action.delayMs);
+        case 'resync':
+          // An expired cursor that escaped the pull: forget the cursors, try again with full listings.
+          await this.connections.resetCursors(connectionId);
+          throw new RetryLaterError(error.message, 0);
         case 'stop':
           this.logger.warn({ connectionId, code: error.code, status: error.status }, `Sync stopped: ${error.message}`);
           throw new UnrecoverableError(`${error.code}: ${error.message}`);

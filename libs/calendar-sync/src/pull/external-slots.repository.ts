@@ -127,16 +127,15 @@ export class ExternalSlotsRepository {
 
   /**
    * Slots whose calendar is no longer pulled, or whose connection is no longer live: orphans
-   * left by a crash between two steps. Returns the staff whose slots were removed.
+   * left by a crash between two steps. What pull knew of those calendars goes too (a later pull
+   * starts from a full listing). Returns the staff whose slots were removed.
    */
   async deleteOrphans(em: EntityManager): Promise<string[]> {
-    const result = await em.query(
-      `DELETE FROM blocked_slots b
-        USING sync_calendars k, sync_connections c
-        WHERE b.calendar_id = k.id AND k.connection_id = c.id
-          AND (NOT k.pull OR k.removed_at IS NOT NULL OR c.status IN ('disconnected'))
-        RETURNING b.staff_id`,
-    );
+    const stale = `SELECT k.id FROM sync_calendars k JOIN sync_connections c ON c.id = k.connection_id
+                    WHERE NOT k.pull OR k.removed_at IS NOT NULL OR c.status = 'disconnected'`;
+    await em.query(`DELETE FROM sync_remote_events WHERE calendar_id IN (${stale})`);
+    await em.query(`UPDATE sync_calendars SET cursor = NULL WHERE cursor IS NOT NULL AND id IN (${stale})`);
+    const result = await em.query(`DELETE FROM blocked_slots WHERE calendar_id IN (${stale}) RETURNING staff_id`);
     return [...new Set(rowsOf<{ staff_id: string }>(result).map((r) => r.staff_id))];
   }
 }

@@ -8,7 +8,7 @@ import { ConnectionsRepository } from '../connections/connections.repository';
 import type { SyncCalendar } from '../connections/entities/sync-calendar.entity';
 import type { SyncConnection } from '../connections/entities/sync-connection.entity';
 import { AccountContexts } from '../engine/account-contexts.service';
-import type { AccountContext, CalendarProvider, CalendarRef, PullResult } from '../providers/calendar-provider';
+import type { AccountContext, CalendarProvider, CalendarRef, PullRequest, PullResult } from '../providers/calendar-provider';
 import { ProviderError } from '../providers/provider-error';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { syncConfig } from '../sync.config';
@@ -103,13 +103,13 @@ export class PullService {
       defaultZone: zone,
       knownVersions: () => (options.refetch ? Promise.resolve(new Map<string, string | null>()) : this.slots.knownVersions(calendar.id)),
     });
-    let result: PullResult = await this.call(provider, () => provider.pullChanges(account, ref, request(options.full ? null : calendar.cursor)));
+    let result = await this.pullOnce(provider, account, ref, request(options.full ? null : calendar.cursor));
     if (result.kind === 'cursor_expired') {
       // The provider no longer accepts the cursor: list the calendar in full, now, once.
       this.resyncs.inc({ provider: provider.key });
       summary.resyncs++;
       this.logger.log({ connectionId: connection.id, calendarId: calendar.id }, `Cursor expired (${result.reason}); full resync`);
-      result = await this.call(provider, () => provider.pullChanges(account, ref, request(null)));
+      result = await this.pullOnce(provider, account, ref, request(null));
       if (result.kind === 'cursor_expired') throw new ProviderError('Transient', 'The provider rejected a full listing as an expired cursor');
     }
     const changes = result;
@@ -152,6 +152,16 @@ export class PullService {
       await this.slots.clearCalendars(em, [calendar.id]);
       await this.conflicts.refresh(em, [connection.staffId], SYNC_ACTOR);
     });
+  }
+
+  /** One pull; an expired cursor the provider reports by throwing (e.g. Google's 410) counts as `cursor_expired` too. */
+  private async pullOnce(provider: CalendarProvider, account: AccountContext, ref: CalendarRef, request: PullRequest): Promise<PullResult> {
+    try {
+      return await this.call(provider, () => provider.pullChanges(account, ref, request));
+    } catch (error) {
+      if (ProviderError.is(error, 'CursorExpired') && request.cursor !== null) return { kind: 'cursor_expired', reason: error.message };
+      throw error;
+    }
   }
 
   /** Provider calls: whatever they throw leaves as the provider's classification. */

@@ -6,7 +6,6 @@ import { ConnectionsRepository } from '../connections/connections.repository';
 import type { SyncCalendar } from '../connections/entities/sync-calendar.entity';
 import type { SyncConnection } from '../connections/entities/sync-connection.entity';
 import { AccountContexts } from '../engine/account-contexts.service';
-import { backoffDelay } from '../engine/sync-error-policy';
 import type { AccountContext, CalendarProvider, CalendarRef } from '../providers/calendar-provider';
 import { ProviderError } from '../providers/provider-error';
 import { ProviderRegistry } from '../providers/provider-registry';
@@ -129,9 +128,9 @@ export class PushService {
             this.outcomes.inc({ provider: provider.key, outcome: 'failed' });
             continue;
           }
-          // Connection-wide trouble (credentials, rate limit, server down): this row waits, the job retries.
-          const delay = Math.max(classified.retryAfterMs ?? 0, backoffDelay(row.attempts + 1, this.config.queues));
-          await this.ledger.recordFailure(connection.id, row.jobId, `${classified.code}: ${classified.message}`, delay);
+          // Connection-wide trouble (credentials, rate limit, server down): the connection's back-off
+          // (or needs_reauth) holds every row; this one stays due and the job retries after it.
+          await this.ledger.recordFailure(connection.id, row.jobId, `${classified.code}: ${classified.message}`, 0);
           throw classified;
         }
       }

@@ -183,14 +183,16 @@ export class CaldavProvider implements CalendarProvider {
       writes++;
       const res = await this.put(account, url, body, { 'If-Match': current.etag });
       if (res.ok) return { externalId: pathOf(url), etag: await this.etagAfterWrite(account, url, res), writes };
-      if (res.status === 412) return this.overwrite(account, url, body, event, writes);
+      // Changed in the calendar since we wrote it: calbridge owns pushed events, so it is overwritten.
+      if (res.status === 412) return this.overwrite(account, url, body, event, writes, false);
       if (res.status !== 404) throw await httpError(res, 'PUT (update)');
       // Someone deleted it: create it again below.
     }
     writes++;
     const res = await this.put(account, url, body, { 'If-None-Match': '*' });
     if (res.ok) return { externalId: pathOf(url), etag: await this.etagAfterWrite(account, url, res), writes };
-    if (res.status === 412) return this.overwrite(account, url, body, event, writes);
+    // Already there: a retry after a crash between our write and the mapping write.
+    if (res.status === 412) return this.overwrite(account, url, body, event, writes, true);
     throw await httpError(res, 'PUT (create)');
   }
 
@@ -393,10 +395,10 @@ export class CaldavProvider implements CalendarProvider {
   // ---- push ---------------------------------------------------------------------------------
 
   /**
-   * The object exists (a retry after a crash, or an edit in the calendar): adopt it when it
-   * already carries this content, overwrite it otherwise.
+   * The object exists. After a crash (`mayAdopt`) it is adopted when its content hash marker says
+   * it already carries this content; otherwise (an edit made in the calendar) it is overwritten.
    */
-  private async overwrite(account: AccountContext, url: string, body: string, event: OutboundEvent, writes: number): Promise<UpsertResult> {
+  private async overwrite(account: AccountContext, url: string, body: string, event: OutboundEvent, writes: number, mayAdopt: boolean): Promise<UpsertResult> {
     const res = await this.fetchFor(this.credentialsOf(account))(url, { method: 'GET' });
     if (res.status === 404) {
       const created = await this.put(account, url, body, { 'If-None-Match': '*' });
@@ -407,7 +409,7 @@ export class CaldavProvider implements CalendarProvider {
     const existing = await res.text();
     const etag = normalizeEtag(res.headers.get('etag'));
     const hash = new RegExp(`^${MARKER_HASH_PROPERTY}:(\\S+)`, 'mi').exec(existing.replace(/\r?\n[ \t]/g, ''))?.[1];
-    if (hash === event.contentHash && etag) return { externalId: pathOf(url), etag, writes };
+    if (mayAdopt && hash === event.contentHash && etag) return { externalId: pathOf(url), etag, writes };
     const put = await this.put(account, url, body, etag ? { 'If-Match': etag } : {});
     if (!put.ok) throw await httpError(put, 'PUT (overwrite)');
     return { externalId: pathOf(url), etag: await this.etagAfterWrite(account, url, put), writes: writes + 1 };
