@@ -1,4 +1,4 @@
-import { ConnectionsRepository, PullService, PushedEventsRepository } from '@calbridge/calendar-sync';
+import { CaldavProvider, ConnectionsRepository, PullService, PushedEventsRepository, SyncQueues } from '@calbridge/calendar-sync';
 import { MetricsService, Principal } from '@calbridge/core';
 import { AssignmentsService, JobsService, StaffService, VenuesService } from '@calbridge/scheduling';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -46,10 +46,20 @@ export async function run(): Promise<Record<string, unknown>> {
       return (await res.json()) as { id: string };
     };
 
+    // Time spent inside the provider (HTTP to Radicale and reading iCalendar), to tell it from the engine's own work.
+    const providerMs = instrument(worker.get(CaldavProvider));
+
     // ---- pull ---------------------------------------------------------------------------------
     const puller = await api.get(StaffService).create(ADMIN, { name: 'Puller', email: 'puller@bench.example', venueIds: [venue.id] });
     await radicale.client('puller').mkcalendar('big', 'Big');
     seedCalendar(radicale.collectionDir('puller', 'big'));
+    // Objects written to disk are in none of Radicale's caches yet (objects PUT over HTTP, then
+    // synced by the user's other devices, are): another client lists and syncs the calendar
+    // first, so the pull below meets a server in its normal state. The warm-up is reported too.
+    const tWarm = process.hrtime.bigint();
+    await radicale.client('puller').report('big', '<C:calendar-data/>');
+    await radicale.client('puller').syncCollection('big');
+    const serverWarmUpMs = msSince(tWarm);
     const requests0 = await remoteRequests(worker);
     const t0 = process.hrtime.bigint();
     const pullConn = await connect(puller.id, 'puller');
@@ -67,13 +77,33 @@ export async function run(): Promise<Record<string, unknown>> {
       events: FIRST_PULL_EVENTS,
       blockedSlots: slots,
       wallMs: round(firstPullMs),
+      providerMs: round(providerMs.take()),
       eventsPerSecond: round((FIRST_PULL_EVENTS / firstPullMs) * 1000),
       remoteRequests: diff(requests1, requests0),
-      note: 'from POST /connections/caldav (discovery included) to the first full pull committed',
+      serverWarmUpMs: round(serverWarmUpMs),
+      note: 'from POST /connections/caldav (discovery included) to the first full pull committed; the server cache was warmed first',
     };
     console.log(
       `first pull: ${FIRST_PULL_EVENTS} events -> ${slots} blocked slots in ${ms(firstPullMs)} (${firstPull.eventsPerSecond} events/s, ${sum(firstPull.remoteRequests)} requests)`,
     );
+
+    // The same calendar listed and fetched again in full (Radicale's caches now warm), without the queue.
+    const refetch = async () => {
+      const connection = (await worker.get(ConnectionsRepository).findById(pullConn.id))!;
+      const before = await remoteRequests(worker);
+      providerMs.take();
+      const t = process.hrtime.bigint();
+      await worker.get(PullService).pullConnection(connection, { full: true, refetch: true });
+      const elapsed = msSince(t);
+      return {
+        wallMs: round(elapsed),
+        providerMs: round(providerMs.take()),
+        eventsPerSecond: round((FIRST_PULL_EVENTS / elapsed) * 1000),
+        remoteRequests: diff(await remoteRequests(worker), before),
+      };
+    };
+    const fullRefetch = await refetch();
+    console.log(`full refetch (warm server): ${ms(fullRefetch.wallMs)} (${fullRefetch.eventsPerSecond} events/s, provider ${ms(fullRefetch.providerMs)})`);
 
     // Ten changes made by another client: 5 moved, 3 created, 2 deleted.
     const incremental = async (round: number) => {
@@ -83,17 +113,26 @@ export async function run(): Promise<Record<string, unknown>> {
       for (let i = 0; i < 2; i++) await client.delete('big', `e${1000 + round * 10 + i}.ics`);
       const connection = (await worker.get(ConnectionsRepository).findById(pullConn.id))!;
       const before = await remoteRequests(worker);
+      providerMs.take();
       const t = process.hrtime.bigint();
       const summary = await worker.get(PullService).pullConnection(connection, { full: false, refetch: false });
       const elapsed = msSince(t);
-      return { wallMs: round2(elapsed), fetched: summary.events, deleted: summary.deleted, slots: summary.slots, remoteRequests: diff(await remoteRequests(worker), before) };
+      return { wallMs: round2(elapsed), providerMs: round2(providerMs.take()), fetched: summary.events, deleted: summary.deleted, slots: summary.slots, remoteRequests: diff(await remoteRequests(worker), before) };
     };
     const incrementalRuns = [await incremental(0), await incremental(1), await incremental(2)];
     for (const r of incrementalRuns) {
-      console.log(`incremental pull of ${INCREMENTAL_CHANGES} changes: ${ms(r.wallMs)} (${r.fetched} fetched, ${r.deleted} deleted, ${sum(r.remoteRequests)} requests)`);
+      console.log(
+        `incremental pull of ${INCREMENTAL_CHANGES} changes: ${ms(r.wallMs)} (provider ${ms(r.providerMs)}; ${r.fetched} fetched, ${r.deleted} deleted, ${sum(r.remoteRequests)} requests)`,
+      );
     }
 
     // ---- push ---------------------------------------------------------------------------------
+    // Baseline: the same server taking 200 PUTs one after another from a plain client.
+    await radicale.client('puller').mkcalendar('baseline', 'Baseline');
+    const tBase = process.hrtime.bigint();
+    for (let i = 0; i < 200; i++) await radicale.client('puller').put('baseline', `b${i}.ics`, single(`b${i}`, 3, 9));
+    const radicalePutMs = msSince(tBase) / 200;
+    console.log(`baseline: one plain client PUTs at ${ms(radicalePutMs)} per request (${round(1000 / radicalePutMs)}/s)`);
     const staff: Array<{ id: string; connectionId: string }> = [];
     for (let i = 0; i < PUSH_STAFF; i++) {
       const s = await api.get(StaffService).create(ADMIN, { name: `Pusher ${i}`, email: `pusher${i}@bench.example`, venueIds: [venue.id] });
@@ -124,11 +163,31 @@ export async function run(): Promise<Record<string, unknown>> {
       jobs.push({ id: job.id, staffId: s.id, startsAt: startsAt.toISO()! });
     }
 
+    /**
+     * One phase: the changes are made through the services while the push queue is paused (the
+     * scheduling events still mark the ledger), then the queue resumes and the drain is timed.
+     */
     const pushPhase = async (name: string, change: (job: (typeof jobs)[number]) => Promise<unknown>) => {
+      const pushQueue = worker.get(SyncQueues).all.push;
+      await pushQueue.pause();
+      const t0 = process.hrtime.bigint();
+      for (const job of jobs) await change(job);
+      const changesMs = msSince(t0);
+      await waitFor(
+        async () => {
+          const waiting = await count(
+            system.databaseUrl,
+            `SELECT count(*)::int AS n FROM jobs j JOIN job_assignments a ON a.job_id = j.id
+               LEFT JOIN sync_pushed_events p ON p.job_id = j.id AND p.state = 'pending' AND p.desired_version = j.version
+              WHERE j.title LIKE 'Bench job %' AND p.job_id IS NULL`,
+          );
+          if (waiting) throw new Error(`${waiting} changes not yet relayed`);
+        },
+        { timeoutMs: 600_000, intervalMs: 25, what: `${name} to reach the ledger` },
+      );
       const before = await remoteRequests(worker);
       const t = process.hrtime.bigint();
-      for (const job of jobs) await change(job);
-      const changesMs = msSince(t);
+      await pushQueue.resume();
       await waitFor(
         async () => {
           const pending = await count(
@@ -148,14 +207,14 @@ export async function run(): Promise<Record<string, unknown>> {
         changes: PUSH_JOBS,
         connections: PUSH_STAFF,
         wallMs: round(wall),
-        changesMadeInMs: round(changesMs),
         eventsPerSecond: round((PUSH_JOBS / wall) * 1000),
+        changesMadeInMs: round(changesMs),
         remoteRequests: requests,
         remoteWritesPerChange: round2(writes / PUSH_JOBS),
         remoteRequestsPerChange: round2(sum(requests) / PUSH_JOBS),
       };
       console.log(
-        `push ${name}: ${PUSH_JOBS} changes over ${PUSH_STAFF} connections in ${ms(wall)} (${result.eventsPerSecond} events/s; ${result.remoteWritesPerChange} writes and ${result.remoteRequestsPerChange} requests per change)`,
+        `push ${name}: ${PUSH_JOBS} changes over ${PUSH_STAFF} connections drained in ${ms(wall)} (${result.eventsPerSecond} events/s; ${result.remoteWritesPerChange} writes and ${result.remoteRequestsPerChange} requests per change)`,
       );
       return result;
     };
@@ -173,8 +232,9 @@ export async function run(): Promise<Record<string, unknown>> {
     return {
       radicale: 'Debian radicale 3.1.8 on loopback (HTTP/1.0, one connection per request)',
       firstPull,
+      fullRefetch,
       incrementalPull: { changes: INCREMENTAL_CHANGES, runs: incrementalRuns, note: 'PullService.pullConnection in the worker, queue latency excluded' },
-      push: { assign, reschedule },
+      push: { radicalePutMsBaseline: round2(radicalePutMs), assign, reschedule },
       targets: { incrementalPullMs: 1000, remoteWritesPerChange: 1.1 },
     };
   } finally {
@@ -230,3 +290,24 @@ const msSince = (t: bigint): number => Number(process.hrtime.bigint() - t) / 1e6
 const round = (v: number): number => Math.round(v);
 const round2 = (v: number): number => Math.round(v * 100) / 100;
 const ms = (v: number): string => `${v.toFixed(0)} ms`;
+
+/** Accumulates wall time spent in the provider's pullChanges (bench instrumentation only). */
+function instrument(provider: CaldavProvider): { take(): number } {
+  let spent = 0;
+  const original = provider.pullChanges.bind(provider);
+  provider.pullChanges = async (...args) => {
+    const t = process.hrtime.bigint();
+    try {
+      return await original(...args);
+    } finally {
+      spent += msSince(t);
+    }
+  };
+  return {
+    take: () => {
+      const value = spent;
+      spent = 0;
+      return value;
+    },
+  };
+}

@@ -139,6 +139,28 @@ export class CaldavTestClient {
     if (!res.ok && res.status !== 404) throw new Error(`DELETE ${file}: ${res.status}`);
   }
 
+  /** A calendar-query REPORT for every VEVENT with the given props; returns the raw multistatus. */
+  async report(calendar: string, props = ''): Promise<string> {
+    const res = await this.request(this.calendarUrl(calendar), {
+      method: 'REPORT',
+      headers: { Depth: '1', 'Content-Type': 'application/xml' },
+      body: `<?xml version="1.0"?><C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/>${props}</D:prop><C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"/></C:comp-filter></C:filter></C:calendar-query>`,
+    });
+    if (res.status !== 207) throw new Error(`REPORT: ${res.status}`);
+    return res.text();
+  }
+
+  /** An initial RFC 6578 sync-collection (every member's etag); returns the raw multistatus. */
+  async syncCollection(calendar: string): Promise<string> {
+    const res = await this.request(this.calendarUrl(calendar), {
+      method: 'REPORT',
+      headers: { 'Content-Type': 'application/xml' },
+      body: '<?xml version="1.0"?><D:sync-collection xmlns:D="DAV:"><D:sync-token/><D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>',
+    });
+    if (res.status !== 207) throw new Error(`REPORT sync-collection: ${res.status}`);
+    return res.text();
+  }
+
   /** Every object in a calendar, each fetched with its own GET. */
   async objects(calendar: string): Promise<StoredObject[]> {
     const res = await this.request(this.calendarUrl(calendar), {
@@ -159,7 +181,7 @@ export class CaldavTestClient {
   }
 
   private request(url: string, init: RequestInit): Promise<Response> {
-    return fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), Authorization: this.auth }, signal: AbortSignal.timeout(10_000) });
+    return fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), Authorization: this.auth }, signal: AbortSignal.timeout(120_000) });
   }
 }
 
