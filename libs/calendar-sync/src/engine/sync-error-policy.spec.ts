@@ -37,7 +37,10 @@ describe('sync error policy', () => {
   });
 
   it('stops without retry on permanent errors, drops mappings on NotFound', () => {
-    expect(decide(healthy, new ProviderError('Permanent', '400'), policy, now)).toMatchObject({ health: { status: 'error' }, action: { kind: 'stop' } });
+    expect(decide(healthy, new ProviderError('Permanent', '400'), policy, now)).toMatchObject({
+      health: { status: 'error', backoffUntil: new Date(now.getTime() + 1000) },
+      action: { kind: 'stop' },
+    });
     expect(decide(healthy, new ProviderError('NotFound', '404'), policy, now)).toEqual({ health: healthy, action: { kind: 'drop' } });
   });
 

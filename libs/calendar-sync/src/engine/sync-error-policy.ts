@@ -53,7 +53,7 @@ export function onSuccess(current: ConnectionHealth): ConnectionHealth {
  * - AuthRevoked: `needs_reauth` once; nothing is retried until the user reconnects.
  * - NotFound: drop the mapping; not a connection failure.
  * - Transient: exponential back-off, retry; `error` after the threshold.
- * - Permanent: `error`, not retried.
+ * - Permanent: `error`, not retried (regular polls continue, backing off).
  */
 export function decide(current: ConnectionHealth, error: ProviderError, policy: BackoffPolicy, now: Date = new Date()): Decision {
   const message = error.message.slice(0, 500);
@@ -67,11 +67,14 @@ export function decide(current: ConnectionHealth, error: ProviderError, policy: 
         health: { status: 'needs_reauth', failureCount: current.failureCount + 1, backoffUntil: null, lastError: message },
         action: { kind: 'stop' },
       };
-    case 'Permanent':
+    case 'Permanent': {
+      // No retry of this job; the connection's regular polls slow down (they heal it if the cause goes away).
+      const failures = current.failureCount + 1;
       return {
-        health: { status: 'error', failureCount: current.failureCount + 1, backoffUntil: current.backoffUntil, lastError: message },
+        health: { status: 'error', failureCount: failures, backoffUntil: new Date(now.getTime() + backoffDelay(failures, policy)), lastError: message },
         action: { kind: 'stop' },
       };
+    }
     case 'RateLimited':
     case 'Transient': {
       const failures = current.failureCount + 1;

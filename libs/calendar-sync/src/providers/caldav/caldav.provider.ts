@@ -269,7 +269,8 @@ export class CaldavProvider implements CalendarProvider {
         init: {
           method: 'REPORT',
           namespace: 'd',
-          headers: { Depth: '1' },
+          // RFC 6578 3.2: the report is defined for Depth 0 only (its scope is set by sync-level).
+          headers: { Depth: '0' },
           body: {
             'sync-collection': {
               _attributes: { 'xmlns:d': 'DAV:', 'xmlns:c': 'urn:ietf:params:xml:ns:caldav' },
@@ -293,7 +294,8 @@ export class CaldavProvider implements CalendarProvider {
       for (const r of responses) {
         if (!r.href) continue;
         const externalId = pathOf(new URL(r.href, calendarUrl).href);
-        if (withSlash(externalId) === pathOf(calendarUrl)) {
+        // The collection itself (507: the answer was truncated; iCloud also lists it with an etag) or a sub-collection.
+        if (externalId.endsWith('/') || withSlash(externalId) === pathOf(calendarUrl)) {
           if (r.status === 507) truncated = true;
           continue;
         }
