@@ -9,6 +9,7 @@ import { SyncCalendar } from './connections/entities/sync-calendar.entity';
 import { SyncConnection } from './connections/entities/sync-connection.entity';
 import { CredentialsVault } from './credentials/credentials-vault.service';
 import { AccountContexts } from './engine/account-contexts.service';
+import { ChannelsService } from './engine/channels.service';
 import { ConnectionRunner } from './engine/connection-runner.service';
 import { MaintenanceService } from './maintenance/maintenance.service';
 import { CaldavProvider } from './providers/caldav/caldav.provider';
@@ -36,6 +37,7 @@ const SERVICES = [
   PushedEventsRepository,
   ProviderRegistry,
   AccountContexts,
+  ChannelsService,
   ConnectionSemaphore,
   ConnectionRunner,
   SyncQueues,

@@ -14,6 +14,8 @@ export * from './credentials/credentials-cipher';
 export * from './credentials/credentials-vault.service';
 export * from './engine/sync-error-policy';
 export * from './engine/connection-runner.service';
+export * from './engine/channels.service';
+export * from './engine/account-contexts.service';
 export * from './ical/calbridge-marker';
 export * from './ical/interpret-ical';
 export * from './ical/render-ical';

@@ -34,6 +34,14 @@ export const syncConfig = registerAs('sync', () => {
       errorThreshold: env.SYNC_ERROR_THRESHOLD,
     },
     http: { timeoutMs: env.SYNC_HTTP_TIMEOUT_MS },
+    channels: {
+      /** Providers call `<PUBLIC_BASE_URL>/webhooks/<provider>`. */
+      webhookBaseUrl: `${env.PUBLIC_BASE_URL}/webhooks`,
+      /** Asked-for lifetime of a channel (providers may grant less). */
+      ttlMs: 7 * 86_400_000,
+      /** Channels expiring within this are replaced at the next pull (pulls run at least every interval). */
+      renewWithinMs: Math.max(3_600_000, 3 * env.SYNC_PULL_INTERVAL_SECONDS * 1000),
+    },
     caldav: {
       defaultServerUrl: env.SYNC_CALDAV_DEFAULT_SERVER_URL,
       allowedHosts: (env.SYNC_CALDAV_ALLOWED_HOSTS ?? '')

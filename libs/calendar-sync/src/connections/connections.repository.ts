@@ -80,6 +80,15 @@ export class ConnectionsRepository {
     await em.getRepository(SyncConnection).update({ id }, { credentials: null, credentialsKeyId: null });
   }
 
+  /** Disconnected connections still holding credentials after `olderThanMs` (their cleanup never finished). */
+  async forgetStaleCredentials(olderThanMs: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE sync_connections SET credentials = NULL, credentials_key_id = NULL
+        WHERE status = 'disconnected' AND credentials IS NOT NULL AND updated_at < now() - make_interval(secs => $1::float8 / 1000)`,
+      [olderThanMs],
+    );
+  }
+
   async update(id: string, patch: Partial<Pick<SyncConnection, 'status' | 'includeClientNames' | 'lastError' | 'failureCount' | 'backoffUntil'>>, em?: EntityManager): Promise<void> {
     await this.manager(em).getRepository(SyncConnection).update({ id }, patch);
   }

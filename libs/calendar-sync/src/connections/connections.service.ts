@@ -6,6 +6,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CredentialsVault } from '../credentials/credentials-vault.service';
+import { ChannelsService } from '../engine/channels.service';
+import type { ConnectedAccount, ConnectInput } from '../providers/calendar-provider';
 import { ProviderError } from '../providers/provider-error';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { assertServerUrlAllowed, ServerNotAllowedError } from '../providers/caldav/server-url-policy';
@@ -101,6 +103,7 @@ export class ConnectionsService {
     private readonly registry: ProviderRegistry,
     private readonly vault: CredentialsVault,
     private readonly queues: SyncQueues,
+    private readonly channels: ChannelsService,
     private readonly staff: StaffService,
     private readonly staffRepository: StaffRepository,
     private readonly conflicts: ConflictsService,
@@ -118,12 +121,28 @@ export class ConnectionsService {
       if (error instanceof ServerNotAllowedError) throw ApiError.unprocessable('CALDAV_SERVER_NOT_ALLOWED', error.message);
       throw ApiError.unprocessable('CALDAV_SERVER_NOT_ALLOWED', 'The CalDAV server URL cannot be resolved');
     }
-    const provider = this.registry.get('caldav');
-    let account;
     try {
-      account = await provider.connect({ kind: 'password', serverUrl, username: dto.username.trim(), password: dto.appPassword });
+      return await this.connect(principal, staffId, 'caldav', { kind: 'password', serverUrl, username: dto.username.trim(), password: dto.appPassword });
     } catch (error) {
-      throw connectError(error instanceof ProviderError ? error : provider.classifyError(error));
+      if (error instanceof ProviderError) throw caldavConnectError(error);
+      throw error;
+    }
+  }
+
+  /**
+   * Provider-neutral connect (the CalDAV endpoint above; OAuth callbacks with `{ kind: 'oauth_code' }`):
+   * the provider validates and discovers, then the connection is stored (or an earlier one of the
+   * same account reconnected) with sealed credentials, its calendars and default roles, and a
+   * first full sync and push backfill are queued. Provider failures leave as ProviderErrors.
+   */
+  async connect(principal: Principal, staffId: string, providerKey: string, input: ConnectInput): Promise<{ created: boolean; view: ConnectionView }> {
+    await this.requireOwner(principal, staffId);
+    const provider = this.registry.get(providerKey);
+    let account: ConnectedAccount;
+    try {
+      account = await provider.connect(input);
+    } catch (error) {
+      throw error instanceof ProviderError ? error : provider.classifyError(error);
     }
     const actor = actorOf(principal);
     const { id, created } = await this.dataSource.transaction(async (em) => {
@@ -260,7 +279,8 @@ export class ConnectionsService {
     const connection = await this.requireConnection(id);
     await this.requireOwner(principal, connection.staffId);
     const actor = actorOf(principal);
-    const purge = removePushedEvents && connection.credentials !== null;
+    // Removing pushed events and stopping push channels need the credentials: a purge job does both, then forgets them.
+    const purge = connection.credentials !== null && (removePushedEvents || (await this.channels.hasChannels(id)));
     await this.dataSource.transaction(async (em) => {
       await this.staffRepository.touchSchedules(em, [connection.staffId]);
       await this.connections.lock(em, id);
@@ -268,10 +288,8 @@ export class ConnectionsService {
       await this.connections.resetCursors(id, em);
       const removed = await this.slots.clearConnection(em, id);
       await this.conflicts.refresh(em, [connection.staffId], actor);
-      if (!purge) {
-        await this.connections.forgetCredentials(em, id);
-        await this.ledger.deleteAll(em, id);
-      }
+      if (!purge) await this.connections.forgetCredentials(em, id);
+      if (!purge || !removePushedEvents) await this.ledger.deleteAll(em, id);
       await this.audit.record(em, {
         actor,
         action: 'calendar_connection.disconnected',
@@ -279,11 +297,12 @@ export class ConnectionsService {
         entityId: id,
         staffId: connection.staffId,
         before: { status: connection.status },
-        after: { status: 'disconnected', blockedSlotsRemoved: removed, removePushedEvents: purge },
+        after: { status: 'disconnected', blockedSlotsRemoved: removed, removePushedEvents },
       });
     });
-    if (purge) await this.queues.requestMaintenance('connection.purge', { connectionId: id, removePushedEvents: true }, `${id}-d${Date.now()}`);
-    return { status: purge ? HttpStatus.ACCEPTED : HttpStatus.NO_CONTENT, removingPushedEvents: purge };
+    if (purge) await this.queues.requestMaintenance('connection.purge', { connectionId: id, removePushedEvents }, `${id}-d${Date.now()}`);
+    const removing = purge && removePushedEvents;
+    return { status: removing ? HttpStatus.ACCEPTED : HttpStatus.NO_CONTENT, removingPushedEvents: removing };
   }
 
   private async view(id: string): Promise<ConnectionView> {
@@ -306,7 +325,7 @@ export class ConnectionsService {
   }
 }
 
-function connectError(error: ProviderError): ApiError {
+function caldavConnectError(error: ProviderError): ApiError {
   switch (error.code) {
     case 'AuthRevoked':
       return ApiError.unprocessable('CALDAV_AUTH_FAILED', APP_PASSWORD_HINT);

@@ -35,7 +35,9 @@ export class MaintenanceProcessor extends TypedWorkerHost<MaintenanceJob> {
       'push.reconcile': (job: Job<Data<'push.reconcile'>>, token?: string) =>
         this.runner.run(job, token, job.data.connectionId, {}, (connection) => this.push.reconcile(connection, job.data.inventory)),
       'connection.purge': (job: Job<Data<'connection.purge'>>, token?: string) =>
-        this.runner.run(job, token, job.data.connectionId, { allowDisconnected: true }, (connection) => this.maintenance.purge(connection)),
+        this.runner.run(job, token, job.data.connectionId, { allowDisconnected: true }, (connection) =>
+          this.maintenance.purge(connection, job.data.removePushedEvents),
+        ),
     };
   }
 }

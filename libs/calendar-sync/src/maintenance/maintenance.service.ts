@@ -6,6 +6,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import type { SyncConnection } from '../connections/entities/sync-connection.entity';
+import { AccountContexts } from '../engine/account-contexts.service';
+import { ChannelsService } from '../engine/channels.service';
+import { ProviderError } from '../providers/provider-error';
+import { ProviderRegistry } from '../providers/provider-registry';
 import { ExternalSlotsRepository } from '../pull/external-slots.repository';
 import { SYNC_ACTOR } from '../pull/pull.service';
 import { PushService } from '../push/push.service';
@@ -36,6 +40,9 @@ export class MaintenanceService implements OnModuleDestroy {
     private readonly slots: ExternalSlotsRepository,
     private readonly push: PushService,
     private readonly queues: SyncQueues,
+    private readonly registry: ProviderRegistry,
+    private readonly accounts: AccountContexts,
+    private readonly channels: ChannelsService,
     private readonly staff: StaffRepository,
     private readonly conflicts: ConflictsService,
     @Inject(syncConfig.KEY) private readonly config: ConfigType<typeof syncConfig>,
@@ -80,12 +87,29 @@ export class MaintenanceService implements OnModuleDestroy {
       return staffIds;
     });
     await this.queues.refreshConflicts(await this.connections.staffWithExternalSlots(), stamp);
+    // A cleanup after a disconnect that never finished (the provider unreachable for a day): credentials go anyway.
+    await this.connections.forgetStaleCredentials(86_400_000);
     return { connections: ids.length, orphanedSlotStaff: orphaned.length };
   }
 
-  /** Disconnect with removePushedEvents: delete what was pushed, then forget credentials and mappings. */
-  async purge(connection: SyncConnection): Promise<number> {
-    const removed = await this.push.removeAll(connection);
+  /**
+   * After a disconnect: stop the push channels, delete what was pushed (when asked), then forget
+   * the credentials and mappings. Rejected credentials or a permanent refusal end the cleanup
+   * (the credentials are forgotten all the same); transient trouble retries.
+   */
+  async purge(connection: SyncConnection, removePushedEvents: boolean): Promise<number> {
+    const provider = this.registry.get(connection.provider);
+    let removed = 0;
+    try {
+      const account = await this.accounts.for(connection);
+      await this.channels.stopAll(connection.id, provider, account);
+      if (removePushedEvents) removed = await this.push.removeAll(connection);
+    } catch (error) {
+      const classified = error instanceof ProviderError ? error : provider.classifyError(error);
+      if (classified.code === 'Transient' || classified.code === 'RateLimited') throw classified;
+      this.logger.warn({ connectionId: connection.id, code: classified.code }, `Cleanup after disconnect ended early: ${classified.message}`);
+      await this.channels.stopAll(connection.id, provider, null);
+    }
     await this.dataSource.transaction(async (em) => {
       await this.ledger.deleteAll(em, connection.id);
       await this.connections.forgetCredentials(em, connection.id);

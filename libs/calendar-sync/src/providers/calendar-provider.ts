@@ -230,8 +230,10 @@ export interface WatchRequest {
 }
 
 export interface WatchChannel {
+  /** The provider's id of the channel (Google channel id, Graph subscription id). */
   id: string;
+  /** Google's resourceId (needed to stop a channel); null elsewhere. */
   resourceId: string | null;
+  /** When the provider drops the channel (it may grant less than asked). */
   expiresAt: Date;
-  calendarId: string;
 }

@@ -8,6 +8,7 @@ import { ConnectionsRepository } from '../connections/connections.repository';
 import type { SyncCalendar } from '../connections/entities/sync-calendar.entity';
 import type { SyncConnection } from '../connections/entities/sync-connection.entity';
 import { AccountContexts } from '../engine/account-contexts.service';
+import { ChannelsService } from '../engine/channels.service';
 import type { AccountContext, CalendarProvider, CalendarRef, PullRequest, PullResult } from '../providers/calendar-provider';
 import { ProviderError } from '../providers/provider-error';
 import { ProviderRegistry } from '../providers/provider-registry';
@@ -49,6 +50,7 @@ export class PullService {
     private readonly slots: ExternalSlotsRepository,
     private readonly registry: ProviderRegistry,
     private readonly accounts: AccountContexts,
+    private readonly channels: ChannelsService,
     private readonly staff: StaffRepository,
     private readonly conflicts: ConflictsService,
     private readonly audit: AuditService,
@@ -79,6 +81,7 @@ export class PullService {
         await this.removeCalendar(connection, calendar);
       }
     }
+    await this.channels.ensure(connection, provider, account, calendars);
     return summary;
   }
 

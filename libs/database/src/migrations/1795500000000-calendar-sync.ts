@@ -2,8 +2,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Calendar sync: connections (encrypted credentials, status machine), their calendars (push /
- * pull, cursors), what pull has seen of each calendar, the mapping of pushed jobs, and the
- * columns that tie external blocked slots to the calendar event they mirror.
+ * pull, cursors), what pull has seen of each calendar, the mapping of pushed jobs, push
+ * notification channels, and the columns that tie external blocked slots to the calendar event
+ * they mirror.
  */
 export class CalendarSync1795500000000 implements MigrationInterface {
   name = 'CalendarSync1795500000000';
@@ -95,6 +96,22 @@ export class CalendarSync1795500000000 implements MigrationInterface {
     await q.query(`CREATE INDEX sync_pushed_events_due_idx ON sync_pushed_events (next_attempt_at) WHERE state = 'pending'`);
     await q.query(`CREATE INDEX sync_pushed_events_job_idx ON sync_pushed_events (job_id)`);
 
+    // Push-notification channels (Google watch channels, Graph subscriptions) per pulled calendar.
+    // The secret the provider echoes back is kept only as a SHA-256 hash.
+    await q.query(`
+      CREATE TABLE sync_channels (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        connection_id uuid NOT NULL REFERENCES sync_connections(id) ON DELETE CASCADE,
+        calendar_id uuid NOT NULL REFERENCES sync_calendars(id) ON DELETE CASCADE,
+        channel_id text NOT NULL,
+        resource_id text,
+        token_hash text NOT NULL,
+        expires_at timestamptz NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        CONSTRAINT sync_channels_channel_key UNIQUE (channel_id, connection_id)
+      )`);
+    await q.query(`CREATE INDEX sync_channels_connection_idx ON sync_channels (connection_id, expires_at)`);
+
     await q.query(`
       ALTER TABLE blocked_slots
         ADD COLUMN connection_id uuid REFERENCES sync_connections(id) ON DELETE CASCADE,
@@ -113,6 +130,22 @@ export class CalendarSync1795500000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DELETE FROM blocked_slots WHERE connection_id IS NOT NULL`);
+    // Push-notification channels (Google watch channels, Graph subscriptions) per pulled calendar.
+    // The secret the provider echoes back is kept only as a SHA-256 hash.
+    await q.query(`
+      CREATE TABLE sync_channels (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        connection_id uuid NOT NULL REFERENCES sync_connections(id) ON DELETE CASCADE,
+        calendar_id uuid NOT NULL REFERENCES sync_calendars(id) ON DELETE CASCADE,
+        channel_id text NOT NULL,
+        resource_id text,
+        token_hash text NOT NULL,
+        expires_at timestamptz NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        CONSTRAINT sync_channels_channel_key UNIQUE (channel_id, connection_id)
+      )`);
+    await q.query(`CREATE INDEX sync_channels_connection_idx ON sync_channels (connection_id, expires_at)`);
+
     await q.query(`
       ALTER TABLE blocked_slots
         DROP CONSTRAINT IF EXISTS blocked_slots_external_origin,
@@ -120,7 +153,7 @@ export class CalendarSync1795500000000 implements MigrationInterface {
         DROP COLUMN IF EXISTS external_event_id,
         DROP COLUMN IF EXISTS calendar_id,
         DROP COLUMN IF EXISTS connection_id`);
-    for (const table of ['sync_pushed_events', 'sync_remote_events', 'sync_calendars', 'sync_connections']) {
+    for (const table of ['sync_channels', 'sync_pushed_events', 'sync_remote_events', 'sync_calendars', 'sync_connections']) {
       await q.query(`DROP TABLE IF EXISTS ${table}`);
     }
   }
