@@ -120,6 +120,11 @@ export class PullService {
     summary.events += changes.upserts.length;
     summary.deleted += changes.deletions.length;
 
+    if (!changes.upserts.length && !changes.deletions.length && !changes.complete) {
+      // Nothing changed (the usual poll): no slot can move, so no schedule version bump and no conflict work.
+      await this.connections.setCursor(this.dataSource.manager, calendar.id, changes.nextCursor, false);
+      return;
+    }
     await this.dataSource.transaction(async (em) => {
       await this.staff.touchSchedules(em, [connection.staffId]);
       const target = { staffId: connection.staffId, connectionId: connection.id, calendarId: calendar.id, reason: SLOT_REASON };
