@@ -1,4 +1,5 @@
-import { CoreModule, createValidationPipe, HealthModule, HttpExceptionFilter, JwtAuthGuard, MetricsHttpModule } from '@calbridge/core';
+import { CalendarSyncHttpModule } from '@calbridge/calendar-sync';
+import { CoreModule, createValidationPipe, HealthModule, HttpExceptionFilter, JwtAuthGuard, MetricsHttpModule, QueueModule } from '@calbridge/core';
 import { DatabaseModule } from '@calbridge/database';
 import { SchedulingHttpModule } from '@calbridge/scheduling';
 import { Module } from '@nestjs/common';
@@ -6,7 +7,16 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 
 /** The HTTP api: composes library modules, registers nothing of its own. */
 @Module({
-  imports: [CoreModule.forRoot('api'), DatabaseModule.forRoot(), HealthModule, MetricsHttpModule, SchedulingHttpModule],
+  imports: [
+    CoreModule.forRoot('api'),
+    DatabaseModule.forRoot(),
+    // The api enqueues (calendar sync jobs); only the worker processes.
+    QueueModule.forRoot(),
+    HealthModule,
+    MetricsHttpModule,
+    SchedulingHttpModule,
+    CalendarSyncHttpModule,
+  ],
   providers: [
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_FILTER, useClass: HttpExceptionFilter },

@@ -1,3 +1,4 @@
+import { CalendarSyncWorkerModule } from '@calbridge/calendar-sync';
 import { CoreModule, QueueModule, WorkerHeartbeatService } from '@calbridge/core';
 import { DatabaseModule } from '@calbridge/database';
 import { SchedulingWorkerModule } from '@calbridge/scheduling';
@@ -5,7 +6,7 @@ import { Module } from '@nestjs/common';
 
 /** The background worker: queue processors, relays and schedulers from the libraries. */
 @Module({
-  imports: [CoreModule.forRoot('worker'), DatabaseModule.forRoot(), QueueModule.forRoot(), SchedulingWorkerModule],
+  imports: [CoreModule.forRoot('worker'), DatabaseModule.forRoot(), QueueModule.forRoot(), SchedulingWorkerModule, CalendarSyncWorkerModule],
   providers: [WorkerHeartbeatService],
 })
 export class WorkerModule {}

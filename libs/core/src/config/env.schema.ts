@@ -84,6 +84,34 @@ export const envSchema = z
     OUTBOX_POLL_INTERVAL_MS: int(50, 60_000).default(1000),
     OUTBOX_BATCH_SIZE: int(1, 5000).default(200),
     OUTBOX_RETENTION_DAYS: int(1, 3650).default(7),
+
+    // Calendar sync (libs/calendar-sync, read through its `sync` config namespace).
+    /** Earlier encryption keys (comma-separated, 32 bytes base64 each) still accepted for decryption during a rotation. */
+    CREDENTIALS_PREVIOUS_KEYS: z
+      .string()
+      .refine(
+        (v) => v.split(',').every((k) => Buffer.from(k.trim(), 'base64').length === 32),
+        'must be comma-separated 32-byte base64 keys',
+      )
+      .optional(),
+    SYNC_PULL_INTERVAL_SECONDS: int(1, 86_400).default(300),
+    SYNC_TICK_INTERVAL_MS: int(100, 3_600_000).default(60_000),
+    SYNC_RECONCILE_CRON: z.string().trim().min(9).default('17 3 * * *'),
+    SYNC_WINDOW_PAST_DAYS: int(0, 3650).default(30),
+    SYNC_WINDOW_FUTURE_DAYS: int(1, 3650).default(365),
+    SYNC_WORKER_CONCURRENCY: int(1, 200).default(4),
+    SYNC_CONNECTION_CONCURRENCY: int(1, 16).default(1),
+    SYNC_MAX_ATTEMPTS: int(1, 50).default(8),
+    SYNC_BACKOFF_BASE_MS: int(10, 3_600_000).default(2_000),
+    SYNC_BACKOFF_MAX_MS: int(100, 86_400_000).default(900_000),
+    SYNC_ERROR_THRESHOLD: int(1, 1000).default(5),
+    SYNC_PUSH_CANCELLED: z.enum(['remove', 'mark']).default('remove'),
+    SYNC_HTTP_TIMEOUT_MS: int(100, 600_000).default(30_000),
+    SYNC_CALDAV_DEFAULT_SERVER_URL: url(['http:', 'https:']).default('https://caldav.icloud.com'),
+    /** Comma-separated host names (`*.example.org` allowed) users may point CalDAV at; unset = any public host. */
+    SYNC_CALDAV_ALLOWED_HOSTS: z.string().optional(),
+    /** Allow CalDAV servers on loopback/private addresses (default: everywhere but production). */
+    SYNC_CALDAV_ALLOW_PRIVATE_NETWORKS: bool.optional(),
   })
   .superRefine((env, ctx) => {
     const pairs: Array<[string | undefined, string | undefined, string]> = [

@@ -1,0 +1,65 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SchedulingModule } from '@calbridge/scheduling';
+import { ConnectionsRepository } from './connections/connections.repository';
+import { ConnectionsService } from './connections/connections.service';
+import { SyncCalendar } from './connections/entities/sync-calendar.entity';
+import { SyncConnection } from './connections/entities/sync-connection.entity';
+import { CredentialsVault } from './credentials/credentials-vault.service';
+import { AccountContexts } from './engine/account-contexts.service';
+import { ChannelsService } from './engine/channels.service';
+import { ConnectionRunner } from './engine/connection-runner.service';
+import { MaintenanceService } from './maintenance/maintenance.service';
+import { CaldavProvider } from './providers/caldav/caldav.provider';
+import type { CalendarProvider } from './providers/calendar-provider';
+import { CALENDAR_PROVIDERS, ProviderRegistry } from './providers/provider-registry';
+import { ExternalSlotsRepository } from './pull/external-slots.repository';
+import { PullService } from './pull/pull.service';
+import { PushService } from './push/push.service';
+import { PushedEventsRepository } from './push/pushed-events.repository';
+import { ConnectionSemaphore } from './queues/connection-semaphore';
+import { SYNC_CONFLICTS_QUEUE, SYNC_MAINTENANCE_QUEUE, SYNC_PULL_QUEUE, SYNC_PUSH_QUEUE } from './queues/sync-jobs';
+import { SyncQueues } from './queues/sync-queues.service';
+import { syncConfig } from './sync.config';
+
+/**
+ * Providers of a deployment. A provider joins by being listed here (its module's class); the
+ * engine finds it by key through the registry.
+ */
+const PROVIDER_CLASSES = [CaldavProvider];
+
+const SERVICES = [
+  CredentialsVault,
+  ConnectionsRepository,
+  ExternalSlotsRepository,
+  PushedEventsRepository,
+  ProviderRegistry,
+  AccountContexts,
+  ChannelsService,
+  ConnectionSemaphore,
+  ConnectionRunner,
+  SyncQueues,
+  ConnectionsService,
+  PullService,
+  PushService,
+  MaintenanceService,
+];
+
+/** Calendar sync's services, repositories, providers and queue producers (api and worker import the same set). */
+@Module({
+  imports: [
+    ConfigModule.forFeature(syncConfig),
+    TypeOrmModule.forFeature([SyncConnection, SyncCalendar]),
+    SchedulingModule,
+    BullModule.registerQueue({ name: SYNC_PUSH_QUEUE }, { name: SYNC_PULL_QUEUE }, { name: SYNC_MAINTENANCE_QUEUE }, { name: SYNC_CONFLICTS_QUEUE }),
+  ],
+  providers: [
+    ...PROVIDER_CLASSES,
+    { provide: CALENDAR_PROVIDERS, useFactory: (...providers: CalendarProvider[]) => providers, inject: PROVIDER_CLASSES },
+    ...SERVICES,
+  ],
+  exports: [...SERVICES, ConfigModule, SchedulingModule],
+})
+export class CalendarSyncModule {}

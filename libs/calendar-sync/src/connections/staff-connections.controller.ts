@@ -1,0 +1,34 @@
+import { CurrentPrincipal, ParseIdPipe, Principal } from '@calbridge/core';
+import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ConnectionsService, ConnectionView } from './connections.service';
+import { CreateCaldavConnectionDto } from './dto/create-caldav-connection.dto';
+
+@ApiTags('calendar sync')
+@ApiBearerAuth()
+@Controller('v1/staff/:staffId/connections')
+export class StaffConnectionsController {
+  constructor(private readonly connections: ConnectionsService) {}
+
+  @Get()
+  @ApiOperation({ summary: "A staff member's calendar connections with their sync status (dispatchers of their venues may read)" })
+  list(@CurrentPrincipal() principal: Principal, @Param('staffId', ParseIdPipe) staffId: string): Promise<ConnectionView[]> {
+    return this.connections.list(principal, staffId);
+  }
+
+  @Post('caldav')
+  @ApiOperation({
+    summary: 'Connect a CalDAV account (iCloud by default) with an app-specific password; 422 CALDAV_AUTH_FAILED when refused',
+  })
+  async createCaldav(
+    @CurrentPrincipal() principal: Principal,
+    @Param('staffId', ParseIdPipe) staffId: string,
+    @Body() dto: CreateCaldavConnectionDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ConnectionView> {
+    const { created, view } = await this.connections.createCaldav(principal, staffId, dto);
+    res.status(created ? 201 : 200);
+    return view;
+  }
+}

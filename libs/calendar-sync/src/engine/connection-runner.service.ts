@@ -1,0 +1,82 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import { ConnectionsRepository } from '../connections/connections.repository';
+import { LIVE_STATUSES, SyncConnection } from '../connections/entities/sync-connection.entity';
+import { ProviderError } from '../providers/provider-error';
+import { ConnectionSemaphore } from '../queues/connection-semaphore';
+import { RetryLaterError } from '../queues/sync-jobs';
+import { syncConfig } from '../sync.config';
+import { decide, onSuccess } from './sync-error-policy';
+
+export interface RunOptions {
+  /** Run for a disconnected connection too (purging what it pushed). */
+  allowDisconnected?: boolean;
+  /** Successful pulls stamp `lastSyncedAt`. */
+  stampsSync?: boolean;
+}
+
+export type RunResult<T> = { ran: true; value: T } | { ran: false; reason: string };
+
+/**
+ * Runs one queue job's work for one connection: skips connections that are gone or waiting for
+ * the user, waits out the connection's back-off, holds the connection's concurrency slot, and
+ * turns the outcome into the connection's health through the one error policy (retry after the
+ * policy's delay, or stop for good).
+ */
+@Injectable()
+export class ConnectionRunner {
+  private readonly logger = new Logger(ConnectionRunner.name);
+
+  constructor(
+    private readonly connections: ConnectionsRepository,
+    private readonly semaphore: ConnectionSemaphore,
+    @Inject(syncConfig.KEY) private readonly config: ConfigType<typeof syncConfig>,
+  ) {}
+
+  async run<T>(job: Job, token: string | undefined, connectionId: string, options: RunOptions, work: (c: SyncConnection) => Promise<T>): Promise<RunResult<T>> {
+    const connection = await this.connections.findById(connectionId);
+    if (!connection) return { ran: false, reason: 'connection gone' };
+    const live = LIVE_STATUSES.includes(connection.status) || (options.allowDisconnected && connection.status === 'disconnected');
+    if (!live) return { ran: false, reason: `connection is ${connection.status}` };
+    if (connection.backoffUntil && connection.backoffUntil.getTime() > Date.now()) {
+      await this.postpone(job, token, connection.backoffUntil.getTime());
+    }
+    const lease = await this.semaphore.tryAcquire(connectionId);
+    if (!lease) await this.postpone(job, token, Date.now() + 100 + Math.floor(Math.random() * 400));
+    try {
+      const value = await work(connection);
+      if (connection.status !== 'disconnected') {
+        await this.connections.writeHealth(connectionId, onSuccess(connection), options.stampsSync ?? false);
+      }
+      return { ran: true, value };
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error; // database or programming errors: BullMQ's own back-off
+      const current = (await this.connections.findById(connectionId)) ?? connection;
+      const decision = decide(current, error, this.config.queues);
+      await this.connections.writeHealth(connectionId, decision.health, false);
+      switch (decision.action.kind) {
+        case 'retry':
+          throw new RetryLaterError(error.message, decision.action.delayMs);
+        case 'resync':
+          // An expired cursor that escaped the pull: forget the cursors, try again with full listings.
+          await this.connections.resetCursors(connectionId);
+          throw new RetryLaterError(error.message, 0);
+        case 'stop':
+          this.logger.warn({ connectionId, code: error.code, status: error.status }, `Sync stopped: ${error.message}`);
+          throw new UnrecoverableError(`${error.code}: ${error.message}`);
+        default:
+          this.logger.warn({ connectionId, code: error.code }, `Sync step dropped: ${error.message}`);
+          return { ran: false, reason: error.code };
+      }
+    } finally {
+      await lease?.release();
+    }
+  }
+
+  /** Puts the job back to wait until `at` without spending an attempt. */
+  private async postpone(job: Job, token: string | undefined, at: number): Promise<never> {
+    await job.moveToDelayed(at, token);
+    throw new DelayedError();
+  }
+}

@@ -1,0 +1,36 @@
+import { ConflictsService } from '@calbridge/scheduling';
+import { Processor } from '@nestjs/bullmq';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Job } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { SYNC_ACTOR } from '../pull/pull.service';
+import { CONFLICTS_JOB_NAMES, ConflictsJob, SYNC_CONFLICTS_QUEUE, syncBackoffStrategy } from '../queues/sync-jobs';
+import { JobHandlers, TypedWorkerHost } from '../queues/typed-worker-host';
+
+/** Conflict detection sweeps (nightly, and after bulk slot changes): the same refresh, outside a request. */
+@Processor(SYNC_CONFLICTS_QUEUE, { settings: { backoffStrategy: syncBackoffStrategy } })
+export class ConflictsProcessor extends TypedWorkerHost<ConflictsJob> {
+  protected readonly jobNames = CONFLICTS_JOB_NAMES;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly conflicts: ConflictsService,
+  ) {
+    super();
+  }
+
+  protected concurrency(): number {
+    return 1;
+  }
+
+  protected handlers(): JobHandlers<ConflictsJob> {
+    return {
+      'conflicts.refresh': (job: Job<ConflictsJob['data']>) =>
+        this.dataSource.transaction(async (em) => {
+          // No schedule change here (only the conflict rows follow), so no schedule version bump.
+          const result = await this.conflicts.refresh(em, job.data.staffIds, SYNC_ACTOR);
+          return { opened: result.opened.length, resolved: result.resolved.length };
+        }),
+    };
+  }
+}

@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import type { OutboundEvent } from '../providers/calendar-provider';
+
+/** What the engine knows about a job when deciding what a staff member's calendar should show. */
+export interface JobSnapshot {
+  id: string;
+  title: string;
+  service: string | null;
+  location: string | null;
+  remoteUrl: string | null;
+  remoteDetails: string | null;
+  startsAt: Date;
+  endsAt: Date;
+  allDay: boolean;
+  status: string;
+  version: number;
+  timezone: string;
+  customer: { firstName: string; lastName: string } | null;
+  /** Staff assigned to the job now. */
+  staffIds: string[];
+}
+
+export interface OutboundPolicy {
+  /** Cancelled and no-show jobs: removed from the calendar, or kept and marked cancelled. */
+  cancelled: 'remove' | 'mark';
+  /** Per connection, off by default: client names appear redacted to "First L.". */
+  includeClientNames: boolean;
+  /** Link back to the job in the platform (`{jobId}` placeholder). */
+  platformJobUrl: string;
+  /** Jobs that ended before this are not pushed (the sync window's start). */
+  notBefore: Date;
+}
+
+const TENTATIVE = new Set(['pending', 'contingent']);
+const CANCELLED = new Set(['cancelled', 'no_show']);
+
+/** A client's name as calendars show it: "Sarah J.". */
+export function redactClientName(customer: { firstName: string; lastName: string }): string {
+  const first = customer.firstName.trim();
+  const initial = customer.lastName.trim().charAt(0).toUpperCase();
+  return initial ? `${first} ${initial}.` : first;
+}
+
+/**
+ * Deterministic key of a job's event in one connection: `cb` + 6 characters naming the
+ * connection + 26 naming the job, all base32hex (valid as a Google event id, a CalDAV file
+ * name and UID local part, a Graph transactionId).
+ */
+export function eventKey(connectionId: string, jobId: string): string {
+  return connectionKeyPrefix(connectionId) + base32hex(createHash('sha256').update(`${connectionId}:${jobId}`).digest()).slice(0, 26);
+}
+
+/** The start every key of this connection shares (drift repair finds the connection's own events by it). */
+export function connectionKeyPrefix(connectionId: string): string {
+  return `cb${base32hex(createHash('sha256').update(connectionId).digest()).slice(0, 6)}`;
+}
+
+function base32hex(bytes: Buffer): string {
+  const alphabet = '0123456789abcdefghijklmnopqrstuv';
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    value &= (1 << bits) - 1;
+  }
+  return out;
+}
+
+/**
+ * The event a staff member's calendar should show for a job, or null when it should show none
+ * (not assigned to them, cancelled under the "remove" policy, long over). Contains what the
+ * iCal feed contains, under the same privacy rules.
+ */
+export function buildOutboundEvent(
+  job: JobSnapshot | null,
+  target: { connectionId: string; staffId: string },
+  policy: OutboundPolicy,
+): OutboundEvent | null {
+  if (!job || !job.staffIds.includes(target.staffId)) return null;
+  const cancelled = CANCELLED.has(job.status);
+  if (cancelled && policy.cancelled === 'remove') return null;
+  if (job.endsAt <= policy.notBefore) return null;
+
+  const status: OutboundEvent['status'] = cancelled ? 'cancelled' : TENTATIVE.has(job.status) ? 'tentative' : 'confirmed';
+  const url = policy.platformJobUrl.replace('{jobId}', encodeURIComponent(job.id));
+  const lines: string[] = [];
+  if (job.service) lines.push(`Service: ${job.service}`);
+  if (job.customer && policy.includeClientNames) lines.push(`Client: ${redactClientName(job.customer)}`);
+  if (job.remoteUrl) lines.push(`Join: ${job.remoteUrl}`);
+  if (job.remoteDetails) lines.push(job.remoteDetails);
+  lines.push(`Status: ${job.status.replace(/_/g, ' ')}`);
+  lines.push(`Details: ${url}`);
+
+  const content = {
+    key: eventKey(target.connectionId, job.id),
+    jobId: job.id,
+    connectionId: target.connectionId,
+    title: job.title,
+    description: lines.join('\n'),
+    location: job.location ?? (job.remoteUrl ? 'Online' : null),
+    url,
+    startsAt: job.startsAt,
+    endsAt: job.endsAt,
+    allDay: job.allDay,
+    timezone: job.timezone,
+    status,
+  };
+  return { ...content, sequence: job.version, contentHash: contentHash(content) };
+}
+
+/** Stable hash of an event's visible content (dates as instants, keys in a fixed order). */
+export function contentHash(content: Omit<OutboundEvent, 'sequence' | 'contentHash'>): string {
+  const canonical = JSON.stringify([
+    content.key,
+    content.jobId,
+    content.connectionId,
+    content.title,
+    content.description,
+    content.location,
+    content.url,
+    content.startsAt.toISOString(),
+    content.endsAt.toISOString(),
+    content.allDay,
+    content.timezone,
+    content.status,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
+}

@@ -1,0 +1,246 @@
+import { MetricsService } from '@calbridge/core';
+import { DomainEventMessage, JobRecord, JobsRepository } from '@calbridge/scheduling';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { ConnectionsRepository } from '../connections/connections.repository';
+import type { SyncCalendar } from '../connections/entities/sync-calendar.entity';
+import type { SyncConnection } from '../connections/entities/sync-connection.entity';
+import { AccountContexts } from '../engine/account-contexts.service';
+import type { AccountContext, CalendarProvider, CalendarRef } from '../providers/calendar-provider';
+import { ProviderError } from '../providers/provider-error';
+import { ProviderRegistry } from '../providers/provider-registry';
+import { SyncQueues } from '../queues/sync-queues.service';
+import { syncConfig } from '../sync.config';
+import { buildOutboundEvent, connectionKeyPrefix, eventKey, JobSnapshot } from './outbound-event';
+import { PushedEventRow, PushedEventsRepository } from './pushed-events.repository';
+
+const BATCH = 100;
+
+export interface PushSummary {
+  processed: number;
+  written: number;
+  deleted: number;
+  unchanged: number;
+  failed: number;
+}
+
+/**
+ * Push (platform -> the staff member's calendar). The ledger `sync_pushed_events` says which
+ * (connection, job) pairs need a look; draining it reconciles each job's CURRENT state into the
+ * push calendar. Every step is safe to repeat: the event key is deterministic, where an event
+ * is about to be written is recorded before the write, and a create that finds the event
+ * already there adopts it.
+ */
+@Injectable()
+export class PushService {
+  private readonly logger = new Logger(PushService.name);
+  private readonly outcomes;
+
+  constructor(
+    private readonly connections: ConnectionsRepository,
+    private readonly ledger: PushedEventsRepository,
+    private readonly jobs: JobsRepository,
+    private readonly registry: ProviderRegistry,
+    private readonly accounts: AccountContexts,
+    private readonly queues: SyncQueues,
+    @Inject(syncConfig.KEY) private readonly config: ConfigType<typeof syncConfig>,
+    metrics: MetricsService,
+  ) {
+    this.outcomes = metrics.counter('calbridge_sync_pushed_total', 'Pushed job events by outcome', ['provider', 'outcome']);
+  }
+
+  /** A scheduling event: every live pushing connection of every affected staff member gets a look at the job. */
+  async onSchedulingEvent(event: DomainEventMessage): Promise<number> {
+    const staffIds = [...new Set([...(event.payload.affectedStaffIds ?? []), ...(event.payload.staffIds ?? [])])];
+    const connections = await this.connections.pushingConnectionsOf(staffIds);
+    if (!connections.length) return 0;
+    const touched = await this.ledger.markPending(
+      connections.map((c) => ({ connectionId: c.id, jobId: event.payload.jobId, eventKey: eventKey(c.id, event.payload.jobId), version: event.payload.version })),
+    );
+    await this.queues.kickPush(touched, event.type, `e${event.eventId}`);
+    return touched.length;
+  }
+
+  /**
+   * Marks every job the staff member should see, and every job already pushed, for a look
+   * (initial backfill, a new push calendar, the nightly repair). With `inventory`, also compares
+   * the calendar's actual content with the mappings: missing or edited events are rewritten and
+   * events of this connection nobody maps are removed.
+   */
+  async reconcile(connection: SyncConnection, inventory: boolean): Promise<{ marked: number; orphansRemoved: number }> {
+    const since = new Date(Date.now() - this.config.pull.windowPastDays * 86_400_000);
+    const assigned = await this.ledger.assignedJobs(connection.staffId, since);
+    await this.ledger.markPending(assigned.map((a) => ({ connectionId: connection.id, jobId: a.jobId, eventKey: eventKey(connection.id, a.jobId), version: a.version })));
+    const marked = await this.ledger.markAllPending(connection.id);
+    let orphansRemoved = 0;
+    const pushCalendar = (await this.connections.calendars(connection.id)).find((c) => c.push && !c.removedAt);
+    const provider = this.registry.get(connection.provider);
+    if (inventory && pushCalendar && provider.inventory) {
+      const account = await this.call(provider, () => this.accounts.for(connection));
+      const ref = calendarRef(pushCalendar);
+      const items = await this.call(provider, () => provider.inventory!(account, ref, connectionKeyPrefix(connection.id)));
+      const rows = await this.ledger.all(connection.id);
+      const byKey = new Map(items.map((i) => [i.key, i]));
+      const mapped = new Set(rows.map((r) => r.eventKey));
+      const missing = rows.filter((r) => r.calendarId === pushCalendar.id && r.externalId && !byKey.has(r.eventKey)).map((r) => r.jobId);
+      const edited = rows
+        .filter((r) => r.calendarId === pushCalendar.id && r.etag && byKey.has(r.eventKey) && byKey.get(r.eventKey)!.etag !== r.etag)
+        .map((r) => r.jobId);
+      await this.ledger.markStale(connection.id, missing, true);
+      await this.ledger.markStale(connection.id, edited, false);
+      for (const orphan of items.filter((i) => !mapped.has(i.key))) {
+        await this.call(provider, () => provider.deleteEvent(account, ref, { key: orphan.key, externalId: orphan.externalId, etag: orphan.etag }));
+        orphansRemoved++;
+      }
+    }
+    await this.queues.kickPush([connection.id], 'reconcile', `r${Date.now()}`);
+    return { marked: marked + assigned.length, orphansRemoved };
+  }
+
+  /** Works through the connection's due ledger rows. Connection-wide failures leave as ProviderErrors. */
+  async drain(connection: SyncConnection): Promise<PushSummary> {
+    const provider = this.registry.get(connection.provider);
+    const summary: PushSummary = { processed: 0, written: 0, deleted: 0, unchanged: 0, failed: 0 };
+    let account: AccountContext | undefined;
+    const done: string[] = [];
+    for (;;) {
+      const rows = await this.ledger.due(connection.id, BATCH, done);
+      if (!rows.length) return summary;
+      const calendars = await this.connections.calendars(connection.id);
+      const pushCalendar = calendars.find((c) => c.push && !c.removedAt) ?? null;
+      const records = new Map((await this.jobs.records(rows.map((r) => r.jobId))).map((r) => [r.job.id, r]));
+      account ??= await this.call(provider, () => this.accounts.for(connection));
+      for (const row of rows) {
+        done.push(row.jobId);
+        summary.processed++;
+        try {
+          const outcome = await this.pushOne(provider, account, connection, row, records.get(row.jobId) ?? null, pushCalendar, calendars);
+          summary[outcome]++;
+          this.outcomes.inc({ provider: provider.key, outcome });
+        } catch (error) {
+          if (!(error instanceof ProviderError)) throw error; // database trouble: the job retries, the row stays due
+          const classified = error;
+          if (classified.code === 'Permanent' || classified.code === 'NotFound') {
+            // This event cannot be written (the server refuses it): park it, carry on with the others.
+            await this.ledger.recordFailure(connection.id, row.jobId, `${classified.code}: ${classified.message}`, null);
+            this.logger.warn({ connectionId: connection.id, jobId: row.jobId, status: classified.status }, `Push failed for good: ${classified.message}`);
+            summary.failed++;
+            this.outcomes.inc({ provider: provider.key, outcome: 'failed' });
+            continue;
+          }
+          // Connection-wide trouble (credentials, rate limit, server down): the connection's back-off
+          // (or needs_reauth) holds every row; this one stays due and the job retries after it.
+          await this.ledger.recordFailure(connection.id, row.jobId, `${classified.code}: ${classified.message}`, 0);
+          throw classified;
+        }
+      }
+    }
+  }
+
+  private async pushOne(
+    provider: CalendarProvider,
+    account: AccountContext,
+    connection: SyncConnection,
+    row: PushedEventRow,
+    record: JobRecord | null,
+    pushCalendar: SyncCalendar | null,
+    calendars: SyncCalendar[],
+  ): Promise<'written' | 'deleted' | 'unchanged'> {
+    const version = record?.job.version ?? row.desiredVersion;
+    const desired = pushCalendar
+      ? buildOutboundEvent(record ? snapshotOf(record) : null, { connectionId: connection.id, staffId: connection.staffId }, {
+          cancelled: this.config.push.cancelled,
+          includeClientNames: connection.includeClientNames,
+          platformJobUrl: this.config.push.platformJobUrl,
+          notBefore: new Date(Date.now() - this.config.pull.windowPastDays * 86_400_000),
+        })
+      : null;
+    const where = row.calendarExternalId
+      ? (calendars.find((c) => c.id === row.calendarId) ?? null)
+      : null;
+    const whereRef: CalendarRef | null = row.calendarExternalId
+      ? where
+        ? calendarRef(where)
+        : { id: row.calendarId ?? '', externalId: row.calendarExternalId, timezone: null, metadata: {} }
+      : null;
+
+    // Nothing to show: remove whatever may have been written (also after a crash before the mapping write).
+    if (!desired || !pushCalendar) {
+      if (whereRef) await this.call(provider, () => provider.deleteEvent(account, whereRef, { key: row.eventKey, externalId: row.externalId, etag: row.etag }));
+      await this.ledger.forget(connection.id, row.jobId, Math.max(version, row.desiredVersion));
+      return whereRef ? 'deleted' : 'unchanged';
+    }
+
+    // The push calendar changed: the event moves.
+    if (whereRef && row.calendarId !== pushCalendar.id) {
+      await this.call(provider, () => provider.deleteEvent(account, whereRef, { key: row.eventKey, externalId: row.externalId, etag: row.etag }));
+      await this.ledger.clearLocation(connection.id, row.jobId);
+      row = { ...row, calendarId: null, calendarExternalId: null, externalId: null, etag: null, contentHash: null };
+    }
+
+    if (row.externalId && row.calendarId === pushCalendar.id && row.contentHash === desired.contentHash) {
+      await this.ledger.markSynced(connection.id, row.jobId, version);
+      return 'unchanged';
+    }
+    const target = calendarRef(pushCalendar);
+    if (row.calendarId !== pushCalendar.id) await this.ledger.recordIntent(connection.id, row.jobId, pushCalendar);
+    const current = row.externalId ? { externalId: row.externalId, etag: row.etag } : null;
+    const written = await this.call(provider, () => provider.upsertEvent(account, target, desired, current));
+    await this.ledger.recordWrite(connection.id, row.jobId, {
+      externalId: written.externalId,
+      etag: written.etag,
+      contentHash: desired.contentHash,
+      version,
+      calendarId: pushCalendar.id,
+      calendarExternalId: pushCalendar.externalId,
+    });
+    return written.writes > 0 ? 'written' : 'unchanged';
+  }
+
+  /** Removes every event the connection pushed (disconnect with removePushedEvents). */
+  async removeAll(connection: SyncConnection): Promise<number> {
+    const provider = this.registry.get(connection.provider);
+    const rows = (await this.ledger.all(connection.id)).filter((r) => r.calendarExternalId);
+    if (!rows.length) return 0;
+    const account = await this.call(provider, () => this.accounts.for(connection));
+    const calendars = await this.connections.calendars(connection.id);
+    for (const row of rows) {
+      const known = calendars.find((c) => c.id === row.calendarId);
+      const ref: CalendarRef = known ? calendarRef(known) : { id: row.calendarId ?? '', externalId: row.calendarExternalId!, timezone: null, metadata: {} };
+      await this.call(provider, () => provider.deleteEvent(account, ref, { key: row.eventKey, externalId: row.externalId, etag: row.etag }));
+      await this.ledger.forget(connection.id, row.jobId, 2_147_483_647);
+    }
+    return rows.length;
+  }
+
+  private async call<T>(provider: CalendarProvider, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw error instanceof ProviderError ? error : provider.classifyError(error);
+    }
+  }
+}
+
+function calendarRef(c: SyncCalendar): CalendarRef {
+  return { id: c.id, externalId: c.externalId, timezone: c.timezone, metadata: c.metadata };
+}
+
+function snapshotOf(r: JobRecord): JobSnapshot {
+  return {
+    id: r.job.id,
+    title: r.job.title,
+    service: r.job.service,
+    location: r.job.location,
+    remoteUrl: r.job.remoteUrl,
+    remoteDetails: r.job.remoteDetails,
+    startsAt: r.job.startsAt,
+    endsAt: r.job.endsAt,
+    allDay: r.job.allDay,
+    status: r.job.status,
+    version: r.job.version,
+    timezone: r.timezone,
+    customer: r.customer,
+    staffIds: r.assignments.map((a) => a.staffId),
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The calendar sync queues and, per queue, the typed union of its job names and payloads.
+ * Job ids are deterministic (dedupe) and never contain ':' (BullMQ forbids it in custom ids).
+ */
+export const SYNC_PUSH_QUEUE = 'calendar-sync-push';
+export const SYNC_PULL_QUEUE = 'calendar-sync-pull';
+export const SYNC_MAINTENANCE_QUEUE = 'calendar-sync-maintenance';
+export const SYNC_CONFLICTS_QUEUE = 'calendar-sync-conflicts';
+
+export type PushJob = { name: 'push.connection'; data: { connectionId: string; reason: string } };
+
+export type PullJob = {
+  name: 'pull.connection';
+  data: {
+    connectionId: string;
+    /** Ignore cursors: list every calendar in full (resync, nightly reconcile). */
+    full: boolean;
+    /** With `full`: fetch every object again, even unchanged ones (re-expands recurrences as the window moves). */
+    refetch: boolean;
+    reason: string;
+  };
+};
+
+export type MaintenanceJob =
+  | { name: 'maintenance.tick'; data: Record<string, never> }
+  | { name: 'maintenance.reconcile'; data: Record<string, never> }
+  | { name: 'push.reconcile'; data: { connectionId: string; inventory: boolean } }
+  | { name: 'connection.purge'; data: { connectionId: string; removePushedEvents: boolean } };
+
+export type ConflictsJob = { name: 'conflicts.refresh'; data: { staffIds: string[] } };
+
+export type QueueJob = { name: string; data: unknown };
+
+export const PUSH_JOB_NAMES = ['push.connection'] as const satisfies ReadonlyArray<PushJob['name']>;
+export const PULL_JOB_NAMES = ['pull.connection'] as const satisfies ReadonlyArray<PullJob['name']>;
+export const MAINTENANCE_JOB_NAMES = ['maintenance.tick', 'maintenance.reconcile', 'push.reconcile', 'connection.purge'] as const satisfies ReadonlyArray<
+  MaintenanceJob['name']
+>;
+export const CONFLICTS_JOB_NAMES = ['conflicts.refresh'] as const satisfies ReadonlyArray<ConflictsJob['name']>;
+
+/** A BullMQ custom job id from parts: ':' is reserved by BullMQ, so parts are joined with '-'. */
+export function jobId(...parts: Array<string | number>): string {
+  return parts.map((p) => String(p).replace(/:/g, '_')).join('-');
+}
+
+/**
+ * Thrown to have BullMQ retry a job after `delayMs` (the policy's back-off or the provider's
+ * Retry-After); read by {@link syncBackoffStrategy}.
+ */
+export class RetryLaterError extends Error {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+    this.name = 'RetryLaterError';
+  }
+}
+
+/** BullMQ custom back-off: the delay the engine asked for, else exponential from one second (capped at 5 minutes). */
+export function syncBackoffStrategy(attemptsMade: number, _type?: string, error?: Error): number {
+  const asked = (error as { delayMs?: unknown } | undefined)?.delayMs;
+  if (typeof asked === 'number' && Number.isFinite(asked) && asked >= 0) return asked;
+  return Math.min(1000 * 2 ** Math.max(0, attemptsMade - 1), 300_000);
+}

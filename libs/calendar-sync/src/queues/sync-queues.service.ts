@@ -1,0 +1,79 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { JobsOptions, Queue } from 'bullmq';
+import { syncConfig } from '../sync.config';
+import {
+  ConflictsJob,
+  jobId,
+  MaintenanceJob,
+  PullJob,
+  PushJob,
+  SYNC_CONFLICTS_QUEUE,
+  SYNC_MAINTENANCE_QUEUE,
+  SYNC_PULL_QUEUE,
+  SYNC_PUSH_QUEUE,
+} from './sync-jobs';
+
+const STAFF_CHUNK = 200;
+
+/** Producer side of the sync queues (api and worker): typed jobs, deterministic ids, one retry policy. */
+@Injectable()
+export class SyncQueues {
+  constructor(
+    @InjectQueue(SYNC_PUSH_QUEUE) private readonly push: Queue,
+    @InjectQueue(SYNC_PULL_QUEUE) private readonly pull: Queue,
+    @InjectQueue(SYNC_MAINTENANCE_QUEUE) private readonly maintenance: Queue,
+    @InjectQueue(SYNC_CONFLICTS_QUEUE) private readonly conflicts: Queue,
+    @Inject(syncConfig.KEY) private readonly config: ConfigType<typeof syncConfig>,
+  ) {}
+
+  /** The queues, for schedulers and tests. */
+  get all(): Record<'push' | 'pull' | 'maintenance' | 'conflicts', Queue> {
+    return { push: this.push, pull: this.pull, maintenance: this.maintenance, conflicts: this.conflicts };
+  }
+
+  /** Work through a connection's pending pushes. `dedupe` names the cause (an event id, a tick). */
+  async kickPush(connectionIds: string[], reason: string, dedupe: string): Promise<void> {
+    if (!connectionIds.length) return;
+    await this.push.addBulk(
+      [...new Set(connectionIds)].map((connectionId) => ({
+        name: 'push.connection' satisfies PushJob['name'],
+        data: { connectionId, reason } satisfies PushJob['data'],
+        opts: this.options(jobId('push', connectionId, dedupe)),
+      })),
+    );
+  }
+
+  async requestPull(connectionId: string, data: Omit<PullJob['data'], 'connectionId'>, dedupe: string): Promise<void> {
+    await this.pull.add('pull.connection' satisfies PullJob['name'], { connectionId, ...data } satisfies PullJob['data'], this.options(jobId('pull', connectionId, dedupe)));
+  }
+
+  async requestMaintenance<J extends MaintenanceJob>(name: J['name'], data: J['data'], dedupe: string): Promise<void> {
+    await this.maintenance.add(name, data, this.options(jobId(name.replace('.', '-'), dedupe)));
+  }
+
+  async refreshConflicts(staffIds: string[], dedupe: string): Promise<void> {
+    const ids = [...new Set(staffIds)].sort();
+    const jobs = [];
+    for (let i = 0; i < ids.length; i += STAFF_CHUNK) {
+      const chunk = ids.slice(i, i + STAFF_CHUNK);
+      jobs.push({
+        name: 'conflicts.refresh' satisfies ConflictsJob['name'],
+        data: { staffIds: chunk } satisfies ConflictsJob['data'],
+        opts: this.options(jobId('conflicts', dedupe, i / STAFF_CHUNK)),
+      });
+    }
+    if (jobs.length) await this.conflicts.addBulk(jobs);
+  }
+
+  private options(id: string): JobsOptions {
+    return {
+      jobId: id,
+      attempts: this.config.queues.maxAttempts,
+      backoff: { type: 'sync' },
+      removeOnComplete: { age: 24 * 3600, count: 10_000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    };
+  }
+}
