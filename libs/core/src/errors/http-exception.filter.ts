@@ -44,7 +44,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const body = toErrorBody(exception);
-    if (body.statusCode >= 500) {
+    if (exception instanceof ApiError && body.statusCode >= 500) {
+      // A failure we recognised and answered on purpose (e.g. a calendar server unreachable).
+      this.logger.warn({ code: body.code, status: body.statusCode }, body.message);
+    } else if (body.statusCode >= 500) {
       this.logger.error({ err: exception }, 'Unhandled error while serving a request');
     }
     if (response.headersSent) return;

@@ -22,6 +22,14 @@ export interface ResolvedInfo {
 export class ConflictsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /**
+   * Locks these staff rows (in id order) for the caller's transaction, so that two refreshes of
+   * one person's conflicts never interleave. A no-op when the caller already holds them.
+   */
+  async lockStaff(em: EntityManager, staffIds: string[]): Promise<void> {
+    await em.query('SELECT id FROM staff WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [staffIds]);
+  }
+
   /** Every active assignment of these staff overlapping one of their blocked slots (GiST-backed join). */
   async overlapPairs(em: EntityManager, staffIds: string[]): Promise<OverlapPair[]> {
     const rows = await em.query(

@@ -50,6 +50,7 @@ export class ConflictsService {
   async refresh(em: EntityManager, staffIds: string[], actor: Actor, options: RefreshOptions = {}): Promise<RefreshResult> {
     const ids = [...new Set(staffIds)];
     if (!ids.length) return { opened: [], overridden: [], resolved: [] };
+    await this.conflicts.lockStaff(em, ids);
     const [pairs, live] = [await this.conflicts.overlapPairs(em, ids), await this.conflicts.liveConflicts(em, ids)];
     const overrides = new Set((options.overrides ?? []).map((o) => pairKey(o.jobId, o.staffId, o.slotId)));
     const diff = diffConflicts(pairs, live, overrides);
