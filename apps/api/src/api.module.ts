@@ -2,6 +2,7 @@ import { CalendarSyncHttpModule } from '@calbridge/calendar-sync';
 import { CoreModule, createValidationPipe, HealthModule, HttpExceptionFilter, JwtAuthGuard, MetricsHttpModule, QueueModule } from '@calbridge/core';
 import { DatabaseModule } from '@calbridge/database';
 import { SchedulingHttpModule } from '@calbridge/scheduling';
+import { WebUiHttpModule } from '@calbridge/web-ui';
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 
@@ -16,6 +17,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
     MetricsHttpModule,
     SchedulingHttpModule,
     CalendarSyncHttpModule,
+    WebUiHttpModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -1,0 +1,2 @@
+export * from './web-ui-http.module';
+export * from './web-ui.controller';
