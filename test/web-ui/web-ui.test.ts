@@ -57,7 +57,7 @@ describe('web UI in a real browser', () => {
     expect(page.url()).not.toContain('token=');
     await expect(page.locator(`tr[data-job="${job.id}"]`).textContent()).resolves.toContain('<img src=x');
     expect(await page.locator('img').count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned)).toBeUndefined();
     await expect(page.locator('[data-section="My open conflicts"] tbody tr').textContent()).resolves.toContain('Dentist');
     await expect(page.locator('#who').textContent()).resolves.toContain('Maria Schmidt');
     await page.close();
