@@ -1,4 +1,5 @@
 import { SchedulingCore1795300000000 } from './1795300000000-scheduling-core';
+import { IcalFeed1795400000000 } from './1795400000000-ical-feed';
 
 /** Every migration, in order. New migrations are appended here (the build bundles no globs). */
-export const MIGRATIONS = [SchedulingCore1795300000000];
+export const MIGRATIONS = [SchedulingCore1795300000000, IcalFeed1795400000000];
