@@ -1,12 +1,20 @@
 import { CoreModule, createValidationPipe, HealthModule, HttpExceptionFilter, JwtAuthGuard, MetricsHttpModule } from '@calbridge/core';
 import { DatabaseModule } from '@calbridge/database';
+import { IcalFeedHttpModule } from '@calbridge/ical-feed';
 import { SchedulingHttpModule } from '@calbridge/scheduling';
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 
 /** The HTTP api: composes library modules, registers nothing of its own. */
 @Module({
-  imports: [CoreModule.forRoot('api'), DatabaseModule.forRoot(), HealthModule, MetricsHttpModule, SchedulingHttpModule],
+  imports: [
+    CoreModule.forRoot('api'),
+    DatabaseModule.forRoot(),
+    HealthModule,
+    MetricsHttpModule,
+    SchedulingHttpModule,
+    IcalFeedHttpModule,
+  ],
   providers: [
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_FILTER, useClass: HttpExceptionFilter },
