@@ -5,6 +5,8 @@
 export class LruCache<K, V> {
   private readonly map = new Map<K, { value: V; weight: number }>();
   private totalWeight = 0;
+  /** The most recently used key (reading it again needs no reordering). */
+  private newest: K | undefined;
 
   constructor(
     private readonly maxEntries: number,
@@ -22,9 +24,12 @@ export class LruCache<K, V> {
   get(key: K): V | undefined {
     const hit = this.map.get(key);
     if (!hit) return undefined;
-    // Re-insert: Map iteration order is insertion order, so the oldest entry comes first.
-    this.map.delete(key);
-    this.map.set(key, hit);
+    if (key !== this.newest) {
+      // Re-insert: Map iteration order is insertion order, so the oldest entry comes first.
+      this.map.delete(key);
+      this.map.set(key, hit);
+      this.newest = key;
+    }
     return hit.value;
   }
 
@@ -40,6 +45,7 @@ export class LruCache<K, V> {
     }
     this.delete(key);
     this.map.set(key, { value, weight });
+    this.newest = key;
     this.totalWeight += weight;
     while (this.map.size > this.maxEntries || this.totalWeight > this.maxWeight) {
       const oldest = this.map.keys().next();
@@ -53,11 +59,13 @@ export class LruCache<K, V> {
     if (!hit) return false;
     this.map.delete(key);
     this.totalWeight -= hit.weight;
+    if (key === this.newest) this.newest = undefined;
     return true;
   }
 
   clear(): void {
     this.map.clear();
     this.totalWeight = 0;
+    this.newest = undefined;
   }
 }

@@ -52,6 +52,15 @@ const HEAD_SELECT = `
     JOIN staff s ON s.id = f.staff_id
     JOIN venues v ON v.id = f.venue_id`;
 
+const HEADS_BY_KEYS = `${HEAD_SELECT}
+    JOIN unnest($1::uuid[], $2::uuid[]) AS k(staff_id, venue_id)
+      ON k.staff_id = f.staff_id AND k.venue_id = f.venue_id`;
+
+/** The part of pg's Pool this repository uses. */
+interface PgPool {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Array<Record<string, unknown>> }>;
+}
+
 @Injectable()
 export class FeedsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -116,15 +125,18 @@ export class FeedsRepository {
     return rowsOf(result).length > 0;
   }
 
-  /** Heads of many feeds in one query (the serving path batches concurrent polls into it). */
-  async heads(keys: FeedKey[], em: EntityManager = this.dataSource.manager): Promise<FeedHead[]> {
+  /**
+   * Heads of many feeds in one query: the query every poll of every feed waits for (batched
+   * by FeedLookupLoader). Outside a transaction it goes to the pool as a named (prepared)
+   * statement, skipping TypeORM's per-query work and Postgres's parse and plan.
+   */
+  async heads(keys: FeedKey[], em?: EntityManager): Promise<FeedHead[]> {
     if (!keys.length) return [];
-    const rows: Array<Record<string, unknown>> = await em.query(
-      `${HEAD_SELECT}
-        JOIN unnest($1::uuid[], $2::uuid[]) AS k(staff_id, venue_id)
-          ON k.staff_id = f.staff_id AND k.venue_id = f.venue_id`,
-      [keys.map((k) => k.staffId), keys.map((k) => k.venueId)],
-    );
+    const values = [keys.map((k) => k.staffId), keys.map((k) => k.venueId)];
+    const pool = em ? undefined : (this.dataSource.driver as { master?: PgPool }).master;
+    const rows: Array<Record<string, unknown>> = pool
+      ? (await pool.query({ name: 'calbridge_feed_heads', text: HEADS_BY_KEYS, values })).rows
+      : await (em ?? this.dataSource.manager).query(HEADS_BY_KEYS, values);
     return rows.map(toHead);
   }
 }

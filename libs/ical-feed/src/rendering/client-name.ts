@@ -1,4 +1,5 @@
 /** Characters iCalendar TEXT may not carry (C0 controls but tab and newline, and DEL). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
 /** Plain text safe for a calendar property: newlines normalised, control characters removed. */

@@ -27,9 +27,9 @@ export interface FeedEventInput {
   busy: boolean;
 }
 
-/** A rendered VEVENT: folded CRLF text (ending in CRLF) and the TZID it refers to, if any. */
+/** A rendered VEVENT: folded CRLF text (ending in CRLF) as UTF-8 bytes, and the TZID it refers to, if any. */
 export interface RenderedEvent {
-  text: string;
+  bytes: Buffer;
   tzid: string | null;
 }
 
@@ -83,11 +83,14 @@ export class FeedBuilder {
       },
       this.scratch,
     );
-    return { text: foldLines(event.toString()), tzid };
+    return { bytes: Buffer.from(foldLines(event.toString()), 'utf8'), tzid };
   }
 
-  /** The calendar around already rendered events. */
-  assemble(calendar: FeedCalendarInput, events: readonly RenderedEvent[]): string {
+  /**
+   * The calendar around already rendered events, as UTF-8 bytes (events are kept as bytes so
+   * that assembling a large calendar is a copy, not a re-encoding).
+   */
+  assemble(calendar: FeedCalendarInput, events: readonly RenderedEvent[]): Buffer {
     const head = ical({
       prodId: PRODID,
       // ical-generator writes these two verbatim: escape them here (RFC 5545 §3.3.11).
@@ -98,13 +101,14 @@ export class FeedBuilder {
       ttl: calendar.refreshMinutes * 60,
     }).toString();
     const end = 'END:VCALENDAR';
-    const parts: string[] = [head.slice(0, head.lastIndexOf(end))];
+    let top = head.slice(0, head.lastIndexOf(end));
     const tzids = new Set<string>();
     for (const e of events) if (e.tzid) tzids.add(e.tzid);
-    for (const tzid of [...tzids].sort()) parts.push(`${vtimezoneFor(tzid)!.block}\r\n`);
-    for (const e of events) parts.push(e.text);
-    parts.push(`${end}\r\n`);
-    return parts.join('');
+    for (const tzid of [...tzids].sort()) top += `${vtimezoneFor(tzid)!.block}\r\n`;
+    const parts: Buffer[] = [Buffer.from(top, 'utf8')];
+    for (const e of events) parts.push(e.bytes);
+    parts.push(Buffer.from(`${end}\r\n`, 'utf8'));
+    return Buffer.concat(parts);
   }
 }
 

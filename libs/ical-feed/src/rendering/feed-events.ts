@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { FeedPolicy } from '../ical-feed.config';
 import { cleanText, oneLine, redactedClientName } from './client-name';
 import type { FeedEventInput } from './feed-builder';
-import type { FeedJobRow } from './feed-jobs.repository';
+import { FeedJobRow, teamOf } from './feed-jobs.repository';
 
 /**
  * The feed's editorial rules, as pure functions: which jobs appear, how a job reads in a
@@ -52,9 +52,8 @@ export function feedWindow(day: string, zone: string, policy: Pick<FeedPolicy, '
 
 /** Everything besides job id and version that changes how a job renders (the event cache key). */
 export function eventCacheKey(job: FeedJobRow, ctx: FeedEventContext): string {
-  const team = job.team.map((m) => `${m.role}:${m.name}`).join('\u0001');
   const client = ctx.includeClientNames ? `${job.clientFirstName ?? ''}\u0001${job.clientLastInitial ?? ''}` : '';
-  return `${job.id}\u0002${job.version}\u0002${ctx.includeClientNames ? 1 : 0}${ctx.policy.utcOnly ? 1 : 0}\u0002${ctx.zone}\u0002${team}\u0002${client}`;
+  return `${job.id}\u0002${job.version}\u0002${ctx.includeClientNames ? 1 : 0}${ctx.policy.utcOnly ? 1 : 0}\u0002${ctx.zone}\u0002${job.teamJson ?? ''}\u0002${client}`;
 }
 
 export function jobUid(jobId: string): string {
@@ -81,8 +80,9 @@ export function jobEvent(job: FeedJobRow, ctx: FeedEventContext): FeedEventInput
   if (service && service !== title) lines.push(`Service: ${service}`);
   if (client) lines.push(`Client: ${client}`);
   lines.push(`Status: ${STATUS_LABEL[job.status]}`);
-  if (job.team.length) {
-    lines.push(`Team: ${job.team.map((m) => `${oneLine(m.name)}${m.role === 'lead' ? ' (lead)' : ''}`).join(', ')}`);
+  const team = teamOf(job);
+  if (team.length) {
+    lines.push(`Team: ${team.map((m) => `${oneLine(m.name)}${m.role === 'lead' ? ' (lead)' : ''}`).join(', ')}`);
   }
   if (job.remoteUrl) lines.push(`Join online: ${oneLine(job.remoteUrl)}`);
   if (job.remoteDetails) lines.push(cleanText(job.remoteDetails).trim());

@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import { createHash } from 'node:crypto';
 import { feedConfig } from '../ical-feed.config';
 import { FeedCache } from '../serving/feed-cache';
-import { feedCacheKey, RenderedFeed, versionsOf } from '../serving/rendered-feed';
+import { RenderedFeed, renderingSource, versionsOf } from '../serving/rendered-feed';
 import { FeedBuilder, RenderedEvent } from './feed-builder';
 import {
   calendarDescription,
@@ -77,7 +77,7 @@ export class FeedRenderer {
       events.push(event);
       if (job.updatedAt.getTime() > lastModified) lastModified = job.updatedAt.getTime();
     }
-    const text = this.builder.assemble(
+    const body = this.builder.assemble(
       {
         name: calendarName(head.venueName, head.staffName),
         description: calendarDescription(head.venueName, head.staffName, expiry),
@@ -85,12 +85,11 @@ export class FeedRenderer {
       },
       events,
     );
-    const body = Buffer.from(text, 'utf8');
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     this.renders.observe({ kind: rendered === jobs.length ? 'full' : 'partial' }, seconds);
     return {
-      key: feedCacheKey(head, day),
+      source: renderingSource(head, day),
       ...versionsOf(head, day),
       body,
       etag,

@@ -1,5 +1,6 @@
 /** RFC 5545 §3.1: content lines are at most 75 octets; longer ones continue on lines starting with a space. */
 const MAX_OCTETS = 75;
+// eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /**

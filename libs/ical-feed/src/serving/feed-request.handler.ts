@@ -1,6 +1,8 @@
-import { MetricsService } from '@calbridge/core';
+import { MetricsService, sanitizeUrl } from '@calbridge/core';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { PinoLogger } from 'nestjs-pino';
+import { Counter, Histogram } from 'prom-client';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
@@ -8,15 +10,13 @@ import { feedConfig } from '../ical-feed.config';
 import { addressBucket } from './client-address';
 import { FeedCache } from './feed-cache';
 import { FeedFailureLimiter } from './feed-failure-limiter.service';
-import { FeedServingService } from './feed-serving.service';
+import { FeedResolution, FeedServingService } from './feed-serving.service';
 import type { RenderedFeed } from './rendered-feed';
 
 const gzipAsync = promisify(gzip);
 
 /** `/calendar/<staffId>/<token>.ics`, query string ignored. */
 const FEED_PATH = /^\/calendar\/([^/?#]*)\/([^/?#]*)(?:\?.*)?$/;
-
-export const FEED_ROUTE = '/calendar/:staffId/:token.ics';
 
 const CACHE_CONTROL = 'no-cache, must-revalidate, private';
 const NO_STORE = 'no-store';
@@ -26,7 +26,10 @@ export const FEED_NOT_FOUND_BODY =
   'Not found. This calendar link is not valid: it may have been replaced by a newer one. ' +
   'Get your current calendar link from the scheduling app.\n';
 
-export type FeedOutcome = 'ok' | 'not_modified' | 'not_found' | 'gone' | 'rate_limited' | 'error';
+const OUTCOMES = ['ok', 'not_modified', 'not_found', 'gone', 'rate_limited', 'error'] as const;
+export type FeedOutcome = (typeof OUTCOMES)[number];
+
+const INVALID_URL: FeedResolution = { kind: 'invalid', touchedDatabase: false };
 
 interface Prepared {
   identity200: OutgoingHttpHeaders;
@@ -46,7 +49,11 @@ interface Prepared {
 export class FeedRequestHandler {
   private readonly logger = new Logger(FeedRequestHandler.name);
   private readonly prepared = new WeakMap<RenderedFeed, Prepared>();
-  private readonly outcomes;
+  /** Polls by outcome since the last scrape (added to the Prometheus counter when it is collected). */
+  private readonly counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<FeedOutcome, number>;
+  private readonly pollSeconds: Histogram;
+  /** pino, outside any request context (the root logger): for the standalone request log line. */
+  private readonly requestLog: PinoLogger['logger'];
 
   constructor(
     private readonly serving: FeedServingService,
@@ -54,8 +61,31 @@ export class FeedRequestHandler {
     private readonly cache: FeedCache,
     @Inject(feedConfig.KEY) private readonly config: ConfigType<typeof feedConfig>,
     metrics: MetricsService,
+    log: PinoLogger,
   ) {
-    this.outcomes = metrics.counter('calbridge_feed_requests_total', 'Feed polls by outcome', ['outcome']);
+    log.setContext('FeedRequest');
+    this.requestLog = log.logger;
+    // A cached poll costs a few microseconds; prom-client's per-call label handling would be a
+    // good part of that. So polls are counted in plain numbers and handed over at scrape time.
+    const counts = this.counts;
+    new Counter({
+      name: 'calbridge_feed_requests_total',
+      help: 'Feed polls by outcome',
+      labelNames: ['outcome'],
+      registers: [metrics.registry],
+      collect() {
+        for (const outcome of OUTCOMES) {
+          if (counts[outcome]) this.inc({ outcome }, counts[outcome]);
+          counts[outcome] = 0;
+        }
+      },
+    });
+    this.pollSeconds = metrics.histogram(
+      'calbridge_feed_poll_seconds',
+      'Time to answer a feed poll served before Express (the route is not in calbridge_http_request_duration_seconds then)',
+      [],
+      [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    );
   }
 
   /** True for the requests this handler answers: GET and HEAD under /calendar/. */
@@ -63,11 +93,24 @@ export class FeedRequestHandler {
     return (req.method === 'GET' || req.method === 'HEAD') && req.url !== undefined && req.url.startsWith('/calendar/');
   }
 
-  /** Answers the request completely; never throws. `address` is the client's address (for the failure limit). */
-  async handle(req: IncomingMessage, res: ServerResponse, address: string): Promise<FeedOutcome> {
+  /**
+   * Answers the request completely; never rejects. `address` gives the client's address (asked
+   * only when a failure is counted). Standalone (served before Express): also records the
+   * request-duration metric and the request log line, which Express's middleware would.
+   */
+  async handle(req: IncomingMessage, res: ServerResponse, address: () => string, standalone = false): Promise<FeedOutcome> {
+    const started = standalone ? performance.now() : 0;
     let outcome: FeedOutcome;
     try {
-      outcome = await this.answer(req, res, address);
+      const match = FEED_PATH.exec(req.url ?? '');
+      const staffId = match?.[1] ?? '';
+      const file = match?.[2] ?? '';
+      const token = file.endsWith('.ics') ? file.slice(0, -4) : '';
+      const claims = match && token ? this.serving.claims(staffId, token) : null;
+      let resolution = claims ? this.serving.settle(staffId, token, claims, await this.serving.lookup(staffId, claims)) : INVALID_URL;
+      if (resolution instanceof Promise) resolution = await resolution;
+      const answered = this.respond(req, res, resolution, address);
+      outcome = typeof answered === 'string' ? answered : await answered;
     } catch (error) {
       this.logger.error({ err: error }, 'Serving a feed failed');
       outcome = 'error';
@@ -77,38 +120,26 @@ export class FeedRequestHandler {
         res.destroy();
       }
     }
-    this.outcomes.inc({ outcome });
+    this.counts[outcome]++;
+    if (standalone) this.record(req, res, started);
     return outcome;
   }
 
-  private async answer(req: IncomingMessage, res: ServerResponse, address: string): Promise<FeedOutcome> {
-    const match = FEED_PATH.exec(req.url ?? '');
-    const file = match?.[2] ?? '';
-    const resolution =
-      match && file.endsWith('.ics')
-        ? await this.serving.resolve(match[1], file.slice(0, -4))
-        : ({ kind: 'invalid', touchedDatabase: false } as const);
-
-    if (resolution.kind === 'invalid') {
-      const verdict = await this.limiter.recordFailure(addressBucket(address));
-      if (verdict.limited) {
-        this.plain(res, 429, 'Too many invalid calendar links from your address. Try again later.\n', {
-          'Retry-After': String(verdict.retryAfter),
-        });
-        return 'rate_limited';
-      }
-      this.plain(res, 404, FEED_NOT_FOUND_BODY);
-      return 'not_found';
-    }
+  /** Writes the answer; synchronous for a cached feed (200 or 304). */
+  private respond(
+    req: IncomingMessage,
+    res: ServerResponse,
+    resolution: FeedResolution,
+    address: () => string,
+  ): FeedOutcome | Promise<FeedOutcome> {
+    if (resolution.kind === 'invalid') return this.refuse(res, address());
     if (resolution.kind === 'expired') {
       this.plain(res, 410, this.goneBody(resolution.expiresAt));
       return 'gone';
     }
-
     const feed = resolution.feed;
     const prepared = this.prepare(feed);
     const useGzip = acceptsGzip(req.headers['accept-encoding']);
-    const etag = useGzip ? prepared.gzipEtag : feed.etag;
     if (noneMatch(req.headers['if-none-match'], feed.etag, prepared.gzipEtag)) {
       res.writeHead(304, useGzip ? prepared.gzip304 : prepared.identity304);
       res.end();
@@ -119,11 +150,43 @@ export class FeedRequestHandler {
       res.end(req.method === 'HEAD' ? undefined : feed.body);
       return 'ok';
     }
-    const body = feed.gzipped ?? (await this.gzipOf(resolution.id, feed));
-    prepared.gzip200 ??= { ...prepared.identity200, ETag: etag, 'Content-Encoding': 'gzip', 'Content-Length': String(body.length) };
-    res.writeHead(200, prepared.gzip200);
-    res.end(req.method === 'HEAD' ? undefined : body);
-    return 'ok';
+    const send = (body: Buffer): FeedOutcome => {
+      prepared.gzip200 ??= {
+        ...prepared.identity200,
+        ETag: prepared.gzipEtag,
+        'Content-Encoding': 'gzip',
+        'Content-Length': String(body.length),
+      };
+      res.writeHead(200, prepared.gzip200);
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return 'ok';
+    };
+    return feed.gzipped ? send(feed.gzipped) : this.gzipOf(resolution.id, feed).then(send);
+  }
+
+  /** 404 for anything that is not a live feed, 429 once the address failed too often. */
+  private async refuse(res: ServerResponse, address: string): Promise<FeedOutcome> {
+    const verdict = await this.limiter.recordFailure(addressBucket(address));
+    if (verdict.limited) {
+      this.plain(res, 429, 'Too many invalid calendar links from your address. Try again later.\n', {
+        'Retry-After': String(verdict.retryAfter),
+      });
+      return 'rate_limited';
+    }
+    this.plain(res, 404, FEED_NOT_FOUND_BODY);
+    return 'not_found';
+  }
+
+  /** Poll duration and the request log line (token redacted), as Express's middleware would write them. */
+  private record(req: IncomingMessage, res: ServerResponse, started: number): void {
+    const seconds = (performance.now() - started) / 1000;
+    this.pollSeconds.observe(seconds);
+    if (this.requestLog.isLevelEnabled('info')) {
+      this.requestLog.info(
+        { req: { method: req.method, url: sanitizeUrl(req.url) }, res: { statusCode: res.statusCode }, responseTime: Math.round(seconds * 1000) },
+        'request completed',
+      );
+    }
   }
 
   private prepare(feed: RenderedFeed): Prepared {

@@ -1,12 +1,10 @@
-import { MetricsService, sanitizeUrl } from '@calbridge/core';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { PinoLogger } from 'nestjs-pino';
 import { feedConfig } from '../ical-feed.config';
 import { clientAddress, TrustProxyFn } from './client-address';
-import { FEED_ROUTE, FeedRequestHandler } from './feed-request.handler';
+import { FeedRequestHandler } from './feed-request.handler';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -27,12 +25,8 @@ export class FeedServerMount implements OnApplicationBootstrap {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly handler: FeedRequestHandler,
-    private readonly metrics: MetricsService,
-    private readonly log: PinoLogger,
     @Inject(feedConfig.KEY) private readonly config: ConfigType<typeof feedConfig>,
-  ) {
-    log.setContext('FeedRequest');
-  }
+  ) {}
 
   onApplicationBootstrap(): void {
     if (!this.config.fastPath) return;
@@ -45,25 +39,11 @@ export class FeedServerMount implements OnApplicationBootstrap {
     server.removeAllListeners('request');
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       if (FeedRequestHandler.handles(req)) {
-        void this.serve(req, res);
+        void this.handler.handle(req, res, () => clientAddress(req, this.trustFn()), true);
         return;
       }
       for (const listener of listeners) listener.call(server, req, res);
     });
-  }
-
-  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = process.hrtime.bigint();
-    await this.handler.handle(req, res, clientAddress(req, this.trustFn()));
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    this.metrics.httpRequestDuration.observe({ method: req.method!, route: FEED_ROUTE, status: String(res.statusCode) }, seconds);
-    const logger = this.log.logger;
-    if (logger.isLevelEnabled('info')) {
-      logger.info(
-        { req: { method: req.method, url: sanitizeUrl(req.url) }, res: { statusCode: res.statusCode }, responseTime: Math.round(seconds * 1000) },
-        'request completed',
-      );
-    }
   }
 
   /** Express's compiled `trust proxy` setting (set by configureApiApp), read once. */

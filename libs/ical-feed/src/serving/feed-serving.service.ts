@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { FeedHead } from '../feeds/feeds.repository';
 import { FeedRenderer } from '../rendering/feed-renderer.service';
-import { FeedTokenService } from '../tokens/feed-token.service';
+import type { ParsedFeedToken } from '../tokens/feed-token';
+import { FeedTokenService, VerifiedFeedToken } from '../tokens/feed-token.service';
 import { FeedCache } from './feed-cache';
 import { FeedDayClock } from './feed-day';
 import { FeedLookupLoader } from './feed-lookup.loader';
-import { feedCacheKey, feedId, isAtLeastAsNew, RenderedFeed, versionsOf } from './rendered-feed';
+import { feedId, isAtLeastAsNew, isRenderingOf, RenderedFeed, versionsOf } from './rendered-feed';
+
+export type FeedClaims = VerifiedFeedToken | ParsedFeedToken;
 
 export type FeedResolution =
   | { kind: 'feed'; id: string; feed: RenderedFeed }
@@ -13,10 +16,16 @@ export type FeedResolution =
   | { kind: 'invalid'; touchedDatabase: boolean }
   | { kind: 'expired'; expiresAt: Date };
 
+const INVALID_BEFORE_DATABASE: FeedResolution = { kind: 'invalid', touchedDatabase: false };
+const INVALID: FeedResolution = { kind: 'invalid', touchedDatabase: true };
+
 /**
  * From URL parts to the bytes of a feed: structure check (no database), one batched head
- * lookup, constant-time signature check, expiry, then the cached rendering when its key still
- * matches, else a render (one at a time per feed; concurrent polls share it).
+ * lookup, constant-time signature check, expiry, then the cached rendering when it was made
+ * from exactly that head, else a render (one at a time per feed; concurrent polls share it).
+ *
+ * The steps are also exposed one by one (claims, lookup, settle) so that the HTTP handler's hot
+ * path (a cached poll) creates as few promises as possible: only the lookup is asynchronous.
  */
 @Injectable()
 export class FeedServingService {
@@ -25,27 +34,38 @@ export class FeedServingService {
 
   constructor(
     private readonly tokens: FeedTokenService,
-    private readonly lookup: FeedLookupLoader,
+    private readonly loader: FeedLookupLoader,
     private readonly renderer: FeedRenderer,
     private readonly cache: FeedCache,
   ) {}
 
+  /** All steps: what a feed URL gives right now. */
   async resolve(staffId: string, token: string, now = Date.now()): Promise<FeedResolution> {
-    const parsed = this.tokens.parse(staffId, token);
-    if (!parsed) return { kind: 'invalid', touchedDatabase: false };
-    const head = await this.lookup.load(staffId, parsed.venueId);
-    if (!this.tokens.verify(staffId, token, parsed, head?.salt ?? null) || !head) {
-      return { kind: 'invalid', touchedDatabase: true };
-    }
-    if (parsed.expiresAt * 1000 <= now) return { kind: 'expired', expiresAt: new Date(parsed.expiresAt * 1000) };
+    const claims = this.claims(staffId, token);
+    if (!claims) return INVALID_BEFORE_DATABASE;
+    return this.settle(staffId, token, claims, await this.lookup(staffId, claims), now);
+  }
 
-    const id = feedId(staffId, parsed.venueId);
+  /** Step 1, no database: the URL's claims, or null when it cannot be a feed URL. */
+  claims(staffId: string, token: string): FeedClaims | null {
+    return this.tokens.claims(staffId, token);
+  }
+
+  /** Step 2: the feed's head (batched with concurrent polls). */
+  lookup(staffId: string, claims: FeedClaims): Promise<FeedHead | null> {
+    return this.loader.load(staffId, claims.venueId);
+  }
+
+  /** Step 3: verify and answer; synchronous unless the feed has to be rendered. */
+  settle(staffId: string, token: string, claims: FeedClaims, head: FeedHead | null, now = Date.now()): FeedResolution | Promise<FeedResolution> {
+    if (!this.tokens.verify(staffId, token, claims, head?.salt ?? null) || !head) return INVALID;
+    if (claims.expiresAt * 1000 <= now) return { kind: 'expired', expiresAt: new Date(claims.expiresAt * 1000) };
+    const id = feedId(staffId, claims.venueId);
     const day = this.clock.today(head.timezone);
     const cached = this.cache.feeds.get(id);
-    if (cached && cached.key === feedCacheKey(head, day)) return { kind: 'feed', id, feed: cached };
-    const feed = await this.fresh(id, head, day);
+    if (cached && isRenderingOf(cached, head, day)) return { kind: 'feed', id, feed: cached };
     // The feed vanished between lookup and render (venue left, staff removed): same as unknown.
-    return feed ? { kind: 'feed', id, feed } : { kind: 'invalid', touchedDatabase: true };
+    return this.fresh(id, head, day).then((feed) => (feed ? { kind: 'feed', id, feed } : INVALID));
   }
 
   /** A rendering at least as new as `head`: a render already under way when it is new enough, else a new one. */

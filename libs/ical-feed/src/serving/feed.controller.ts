@@ -31,6 +31,6 @@ export class FeedController {
   @ApiResponse({ status: 410, description: 'The URL expired; generate a new one' })
   @ApiResponse({ status: 429, description: 'Too many failed feed requests from this address' })
   async serve(@Param('staffId') _staffId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.handler.handle(req, res, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    await this.handler.handle(req, res, () => req.ip ?? req.socket.remoteAddress ?? 'unknown');
   }
 }

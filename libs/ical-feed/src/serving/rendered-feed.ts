@@ -10,8 +10,8 @@ export interface FeedVersions {
 
 /** A feed as served: the bytes and what the HTTP answer says about them. */
 export interface RenderedFeed extends FeedVersions {
-  /** {@link feedCacheKey} of the data it was rendered from. */
-  key: string;
+  /** Every input of the rendering besides the jobs (see {@link isRenderingOf}). */
+  source: RenderingSource;
   body: Buffer;
   /** Strong ETag of `body` (quoted). */
   etag: string;
@@ -28,10 +28,45 @@ export interface RenderedFeed extends FeedVersions {
  * Every input of a rendered feed besides the jobs themselves, whose changes all bump
  * `scheduleVersion` in their own transaction: the feed's settings (salt, client names -> feed
  * version), names in the calendar title, the zone and the day (window, expiry warning).
- * Process-wide policy is constant for a process and not part of the key.
+ * Process-wide policy is constant for a process and not part of it.
  */
-export function feedCacheKey(head: FeedHead, day: string): string {
-  return `${head.scheduleVersion}|${head.feedVersion}|${head.includeClientNames ? 1 : 0}|${day}|${head.timezone}|${head.expiresAt.getTime()}|${head.venueName}|${head.staffName}`;
+export interface RenderingSource {
+  scheduleVersion: string;
+  feedVersion: number;
+  includeClientNames: boolean;
+  expiresAt: number;
+  timezone: string;
+  staffName: string;
+  venueName: string;
+  day: string;
+}
+
+export function renderingSource(head: FeedHead, day: string): RenderingSource {
+  return {
+    scheduleVersion: head.scheduleVersion,
+    feedVersion: head.feedVersion,
+    includeClientNames: head.includeClientNames,
+    expiresAt: head.expiresAt.getTime(),
+    timezone: head.timezone,
+    staffName: head.staffName,
+    venueName: head.venueName,
+    day,
+  };
+}
+
+/** True when `feed` was rendered from exactly this head on this day (a cached poll's check: no allocation). */
+export function isRenderingOf(feed: RenderedFeed, head: FeedHead, day: string): boolean {
+  const s = feed.source;
+  return (
+    s.scheduleVersion === head.scheduleVersion &&
+    s.feedVersion === head.feedVersion &&
+    s.day === day &&
+    s.includeClientNames === head.includeClientNames &&
+    s.expiresAt === head.expiresAt.getTime() &&
+    s.timezone === head.timezone &&
+    s.staffName === head.staffName &&
+    s.venueName === head.venueName
+  );
 }
 
 export function feedId(staffId: string, venueId: string): string {
