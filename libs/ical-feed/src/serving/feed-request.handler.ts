@@ -183,7 +183,12 @@ export class FeedRequestHandler {
     this.pollSeconds.observe(seconds);
     if (this.requestLog.isLevelEnabled('info')) {
       this.requestLog.info(
-        { req: { method: req.method, url: sanitizeUrl(req.url) }, res: { statusCode: res.statusCode }, responseTime: Math.round(seconds * 1000) },
+        {
+          context: 'FeedRequest',
+          req: { method: req.method, url: sanitizeUrl(req.url) },
+          res: { statusCode: res.statusCode },
+          responseTime: Math.round(seconds * 1000),
+        },
         'request completed',
       );
     }
