@@ -109,8 +109,8 @@ export const envSchema = z
     FEED_MANAGE_URL: url(['http:', 'https:']).optional(),
     FEED_RATE_LIMIT_FAILURES: int(1, 1_000_000).default(20),
     FEED_RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(600),
-    FEED_CACHE_MAX_MB: int(1, 16_384).default(256),
-    FEED_EVENT_CACHE_MAX_ENTRIES: int(0, 10_000_000).default(200_000),
+    FEED_CACHE_MAX_MB: int(1, 16_384).default(128),
+    FEED_EVENT_CACHE_MAX_ENTRIES: int(0, 10_000_000).default(100_000),
     FEED_FAST_PATH: bool.default('true'),
 
     OUTBOX_RELAY_ENABLED: bool.default('true'),
