@@ -29,7 +29,7 @@ export const FEED_NOT_FOUND_BODY =
 const OUTCOMES = ['ok', 'not_modified', 'not_found', 'gone', 'rate_limited', 'error'] as const;
 export type FeedOutcome = (typeof OUTCOMES)[number];
 
-const INVALID_URL: FeedResolution = { kind: 'invalid', touchedDatabase: false };
+const INVALID_URL: FeedResolution = { kind: 'invalid' };
 
 interface Prepared {
   identity200: OutgoingHttpHeaders;
@@ -63,7 +63,6 @@ export class FeedRequestHandler {
     metrics: MetricsService,
     log: PinoLogger,
   ) {
-    log.setContext('FeedRequest');
     this.requestLog = log.logger;
     // A cached poll costs a few microseconds; prom-client's per-call label handling would be a
     // good part of that. So polls are counted in plain numbers and handed over at scrape time.
@@ -96,7 +95,7 @@ export class FeedRequestHandler {
   /**
    * Answers the request completely; never rejects. `address` gives the client's address (asked
    * only when a failure is counted). Standalone (served before Express): also records the
-   * request-duration metric and the request log line, which Express's middleware would.
+   * poll duration and writes the request log line, as Express's middleware would.
    */
   async handle(req: IncomingMessage, res: ServerResponse, address: () => string, standalone = false): Promise<FeedOutcome> {
     const started = standalone ? performance.now() : 0;

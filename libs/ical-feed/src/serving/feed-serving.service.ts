@@ -13,11 +13,10 @@ export type FeedClaims = VerifiedFeedToken | ParsedFeedToken;
 export type FeedResolution =
   | { kind: 'feed'; id: string; feed: RenderedFeed }
   /** Malformed, unknown, badly signed, rotated or for a venue the person left: all the same to the caller. */
-  | { kind: 'invalid'; touchedDatabase: boolean }
+  | { kind: 'invalid' }
   | { kind: 'expired'; expiresAt: Date };
 
-const INVALID_BEFORE_DATABASE: FeedResolution = { kind: 'invalid', touchedDatabase: false };
-const INVALID: FeedResolution = { kind: 'invalid', touchedDatabase: true };
+const INVALID: FeedResolution = { kind: 'invalid' };
 
 /**
  * From URL parts to the bytes of a feed: structure check (no database), one batched head
@@ -42,7 +41,7 @@ export class FeedServingService {
   /** All steps: what a feed URL gives right now. */
   async resolve(staffId: string, token: string, now = Date.now()): Promise<FeedResolution> {
     const claims = this.claims(staffId, token);
-    if (!claims) return INVALID_BEFORE_DATABASE;
+    if (!claims) return INVALID;
     return this.settle(staffId, token, claims, await this.lookup(staffId, claims), now);
   }
 
