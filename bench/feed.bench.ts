@@ -110,17 +110,18 @@ export async function run(): Promise<Record<string, unknown>> {
     const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}${new URL(feedUrl).pathname}`;
     const conditional = [`If-None-Match: ${etag}`];
 
-    const rounds: Array<Record<string, CannonResult>> = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const r: Record<string, CannonResult> = {};
-      r.bare200 = await cannon(bareUrl);
-      r.api200 = await cannon(feedUrl);
-      r.bare304 = await cannon(bareUrl, conditional);
-      r.api304 = await cannon(feedUrl, conditional);
-      rounds.push(r);
-      console.log(
-        `round ${round + 1}: 200 api ${r.api200.rps.toFixed(0)} / bare ${r.bare200.rps.toFixed(0)} req/s;  304 api ${r.api304.rps.toFixed(0)} / bare ${r.bare304.rps.toFixed(0)} req/s`,
-      );
+    // Each path in its own phase (the 200 runs move megabytes and leave garbage behind), the two
+    // servers alternated within a phase and the order flipped every round.
+    const rounds: Array<Record<string, CannonResult>> = Array.from({ length: ROUNDS }, () => ({}));
+    for (const [name, headers] of [['304', conditional], ['200', []]] as const) {
+      for (let round = 0; round < ROUNDS; round++) {
+        const r = rounds[round];
+        const order = round % 2 === 0 ? (['bare', 'api'] as const) : (['api', 'bare'] as const);
+        for (const server of order) r[`${server}${name}`] = await cannon(server === 'api' ? feedUrl : bareUrl, [...headers]);
+        console.log(
+          `${name} round ${round + 1}: api ${r[`api${name}`].rps.toFixed(0)} / bare ${r[`bare${name}`].rps.toFixed(0)} req/s = ${((r[`api${name}`].rps / r[`bare${name}`].rps) * 100).toFixed(0)}%`,
+        );
+      }
     }
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     const path = (name: '200' | '304') => {
