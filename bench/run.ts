@@ -11,6 +11,7 @@ type Scenario = () => Promise<Record<string, unknown>>;
 /** Scenario name -> module (each exports `run`). Add new scenarios here. */
 const SCENARIOS: Record<string, () => Promise<{ run: Scenario }>> = {
   busy: () => import('./busy.bench'),
+  feed: () => import('./feed.bench'),
   sync: () => import('./sync.bench'),
 };
 

@@ -1,6 +1,7 @@
 import { CalendarSyncHttpModule } from '@calbridge/calendar-sync';
 import { CoreModule, createValidationPipe, HealthModule, HttpExceptionFilter, JwtAuthGuard, MetricsHttpModule, QueueModule } from '@calbridge/core';
 import { DatabaseModule } from '@calbridge/database';
+import { IcalFeedHttpModule } from '@calbridge/ical-feed';
 import { SchedulingHttpModule } from '@calbridge/scheduling';
 import { WebUiHttpModule } from '@calbridge/web-ui';
 import { Module } from '@nestjs/common';
@@ -16,6 +17,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
     HealthModule,
     MetricsHttpModule,
     SchedulingHttpModule,
+    IcalFeedHttpModule,
     CalendarSyncHttpModule,
     WebUiHttpModule,
   ],

@@ -1,8 +1,9 @@
 import { CoreModule } from '@calbridge/core';
 import { DatabaseModule } from '@calbridge/database';
+import { IcalFeedModule } from '@calbridge/ical-feed';
 import { DemoDataModule } from '@calbridge/scheduling';
 import { Module } from '@nestjs/common';
 
-/** What the CLI's commands need: configuration, the database and the demo data seeder. */
-@Module({ imports: [CoreModule.forRoot('cli'), DatabaseModule.forRoot(), DemoDataModule] })
+/** What the CLI's commands need: configuration, the database, the demo data seeder and feed URLs. */
+@Module({ imports: [CoreModule.forRoot('cli'), DatabaseModule.forRoot(), DemoDataModule, IcalFeedModule] })
 export class CliModule {}

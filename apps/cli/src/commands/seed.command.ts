@@ -1,4 +1,5 @@
-import { currentEnv, mintToken } from '@calbridge/core';
+import { currentEnv, mintToken, Principal } from '@calbridge/core';
+import { FeedsService } from '@calbridge/ical-feed';
 import { DemoData, DemoDataService } from '@calbridge/scheduling';
 import { NestFactory } from '@nestjs/core';
 import { CliModule } from '../cli.module';
@@ -18,17 +19,38 @@ export async function seedCommand(options: { quietIfPresent?: boolean } = {}): P
     const demo = app.get(DemoDataService);
     if (await demo.isEmpty()) {
       const data = await demo.seed();
-      printDemo(data, env.AUTH_JWT_SECRET, env.PORT);
+      printDemo(data, await feedUrls(app.get(FeedsService), data), env.AUTH_JWT_SECRET, env.PORT);
     } else {
       if (!options.quietIfPresent) console.log('The database already has data: demo data not loaded.');
-      printDemo({ ...(await demo.describe()), customers: 0, jobs: 0, assignments: 0, openConflicts: 0 }, env.AUTH_JWT_SECRET, env.PORT, false);
+      const data = { ...(await demo.describe()), customers: 0, jobs: 0, assignments: 0, openConflicts: 0 };
+      printDemo(data, await feedUrls(app.get(FeedsService), data), env.AUTH_JWT_SECRET, env.PORT, false);
     }
   } finally {
     await app.close();
   }
 }
 
-function printDemo(data: DemoData, secret: string, port: number, fresh = true): void {
+const CLI: Principal = { role: 'admin', subject: 'cli', venueIds: [] };
+
+interface DemoFeed {
+  staffName: string;
+  venueName: string;
+  url: string;
+}
+
+/**
+ * Each demo staff member's feed URLs (created on first listing). Printed to the developer's
+ * console only: a feed URL is a credential and never goes to the logs.
+ */
+async function feedUrls(feeds: FeedsService, data: Pick<DemoData, 'staff'>): Promise<DemoFeed[]> {
+  const out: DemoFeed[] = [];
+  for (const s of data.staff) {
+    for (const feed of await feeds.list(CLI, s.id)) out.push({ staffName: s.name, venueName: feed.venueName, url: feed.url });
+  }
+  return out;
+}
+
+function printDemo(data: DemoData, feeds: DemoFeed[], secret: string, port: number, fresh = true): void {
   const ttlSeconds = 30 * 24 * 3600;
   const admin = mintToken(secret, { role: 'admin', sub: 'demo-admin', ttlSeconds });
   const lines: string[] = [];
@@ -46,6 +68,10 @@ function printDemo(data: DemoData, secret: string, port: number, fresh = true): 
   }
   for (const s of data.staff.slice(0, 4)) {
     lines.push(`  staff ${s.name}:  ${mintToken(secret, { role: 'staff', sub: s.id, ttlSeconds })}`);
+  }
+  if (feeds.length) {
+    lines.push('', 'iCal feeds (subscribe in any calendar app; development URLs, keep them private):');
+    for (const f of feeds) lines.push(`  ${f.staffName} @ ${f.venueName}:  ${f.url}`);
   }
   lines.push(
     '',

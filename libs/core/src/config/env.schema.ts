@@ -36,6 +36,23 @@ const url = (protocols: string[]) =>
 
 const stripTrailingSlash = (v: string): string => v.replace(/\/+$/, '');
 
+/** Job statuses (API.md "Job statuses"); FEED_STATUSES picks which of them a feed shows. */
+export const FEED_JOB_STATUSES = [
+  'pending',
+  'confirmed',
+  'contingent',
+  'seeking_replacement',
+  'arrived',
+  'completed',
+  'cancelled',
+  'no_show',
+] as const;
+
+const statusList = z
+  .string()
+  .transform((v) => [...new Set(v.split(',').map((s) => s.trim()).filter(Boolean))])
+  .pipe(z.array(z.enum(FEED_JOB_STATUSES)).min(1, 'must name at least one job status'));
+
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -79,6 +96,22 @@ export const envSchema = z
       .default('https://graph.microsoft.com'),
 
     DEMO_DATA: bool.optional(),
+
+    // iCal feed (libs/ical-feed/src/ical-feed.config.ts; README "iCal feed").
+    FEED_TOKEN_TTL_DAYS: int(1, 3650).default(183),
+    FEED_EXPIRY_WARNING_DAYS: int(0, 365).default(14),
+    FEED_WINDOW_PAST_DAYS: int(0, 3650).default(30),
+    FEED_WINDOW_FUTURE_DAYS: int(1, 3650).default(365),
+    FEED_STATUSES: statusList.default(FEED_JOB_STATUSES.join(',')),
+    FEED_CANCELLED_POLICY: z.enum(['mark', 'omit']).default('mark'),
+    FEED_UTC_ONLY: bool.default('false'),
+    FEED_REFRESH_MINUTES: int(5, 1440).default(60),
+    FEED_MANAGE_URL: url(['http:', 'https:']).optional(),
+    FEED_RATE_LIMIT_FAILURES: int(1, 1_000_000).default(20),
+    FEED_RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(600),
+    FEED_CACHE_MAX_MB: int(1, 16_384).default(128),
+    FEED_EVENT_CACHE_MAX_ENTRIES: int(0, 10_000_000).default(100_000),
+    FEED_FAST_PATH: bool.default('true'),
 
     OUTBOX_RELAY_ENABLED: bool.default('true'),
     OUTBOX_POLL_INTERVAL_MS: int(50, 60_000).default(1000),

@@ -8,6 +8,9 @@ describe('log redaction', () => {
     expect(sanitizeUrl(`/calendar/${staff}/v1.abc.def.ics`)).toBe(`/calendar/${staff}/${REDACTED}.ics`);
     expect(sanitizeUrl(`/calendar/${staff}/secret-token`)).toBe(`/calendar/${staff}/${REDACTED}`);
     expect(sanitizeUrl(`/calendar/${staff}/tok.ics?x=1`)).toBe(`/calendar/${staff}/${REDACTED}.ics?x=1`);
+    expect(sanitizeUrl(`/calendar/${staff}/tok.ICS`)).toBe(`/calendar/${staff}/${REDACTED}.ICS`);
+    // Anything appended to the token is dropped with it.
+    expect(sanitizeUrl(`/calendar/${staff}/secret-token.ics/extra`)).toBe(`/calendar/${staff}/${REDACTED}`);
   });
 
   it('hides OAuth codes, states and validation tokens in query strings', () => {

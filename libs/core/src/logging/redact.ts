@@ -16,7 +16,8 @@ const SECRET_QUERY_PARAMS = new Set([
   'apppassword',
 ]);
 
-const FEED_PATH = /^(\/calendar\/[^/?#]+\/)[^/?#]*?(\.ics)?$/i;
+/** `/calendar/<staff>/` and whatever follows it (the token, and any junk appended to it). */
+const FEED_PATH = /^(\/calendar\/[^/?#]+\/)[^?#]+?(\.ics)?$/i;
 
 export const REDACTED = '[redacted]';
 

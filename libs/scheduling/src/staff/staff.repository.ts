@@ -83,6 +83,21 @@ export class StaffRepository {
     return rowsOf<{ id: string }>(result).map((r) => r.id);
   }
 
+  /**
+   * Staff sharing a job with this person that has not ended before `since` (their calendars
+   * and feeds show this person's name among the team).
+   */
+  async coworkerIds(em: EntityManager, staffId: string, since: Date): Promise<string[]> {
+    const rows: Array<{ staff_id: string }> = await em.query(
+      `SELECT DISTINCT o.staff_id
+         FROM job_assignments m
+         JOIN job_assignments o ON o.job_id = m.job_id AND o.staff_id <> m.staff_id
+        WHERE m.staff_id = $1 AND m.ends_at >= $2`,
+      [staffId, since],
+    );
+    return rows.map((r) => r.staff_id);
+  }
+
   async emailTaken(em: EntityManager, email: string, exceptId?: string): Promise<boolean> {
     const rows = await em.query('SELECT 1 FROM staff WHERE lower(email) = lower($1) AND ($2::uuid IS NULL OR id <> $2)', [
       email,

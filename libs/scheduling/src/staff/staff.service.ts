@@ -90,7 +90,10 @@ export class StaffService {
         if (dto.email && (await this.staff.emailTaken(em, dto.email, id))) throw this.emailTaken(dto.email);
         await this.staff.update(em, id, { name: dto.name, email: dto.email });
         if (dto.venueIds) await this.staff.setVenues(em, id, nextVenues);
-        await this.staff.touchSchedules(em, [id]);
+        // A new name also shows in the team line of co-workers' feeds and calendars.
+        const renamed = dto.name !== undefined && dto.name !== current.staff.name;
+        const coworkers = renamed ? await this.staff.coworkerIds(em, id, new Date(Date.now() - 31 * 86_400_000)) : [];
+        await this.staff.touchSchedules(em, [id, ...coworkers]);
         const updated = await this.staff.findWithVenues(id, em);
         const view = toStaffView(updated!);
         await this.audit.record(em, {

@@ -1,0 +1,271 @@
+import { FeedCache, FeedRenderer, FeedsService } from '@calbridge/ical-feed';
+import { JobsService } from '@calbridge/scheduling';
+import { execFile } from 'node:child_process';
+import { createServer, IncomingMessage, OutgoingHttpHeaders, request, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DateTime } from 'luxon';
+import { Client } from 'pg';
+import { startBenchSystem } from './support/bench-system';
+import { ms, summarize } from './support/stats';
+
+const JOBS = 2_000;
+const JOBS_PER_DAY = 6;
+const ZONE = 'Europe/Berlin';
+const CONNECTIONS = 50;
+const SECONDS = Number(process.env.BENCH_FEED_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_FEED_ROUNDS ?? 5);
+const ADMIN = { role: 'admin' as const, subject: 'bench-admin', venueIds: [] };
+
+interface CannonResult {
+  rps: number;
+  p99: number;
+  /** Answers other than the expected status (200, or 304 for conditional runs). */
+  unexpected: number;
+  errors: number;
+}
+
+/**
+ * iCal feed (issue #3): one staff member with 2,000 jobs in the feed window.
+ *
+ * 1. Render time (read + render + assemble, as a poll after a change pays it): cold (no cached
+ *    events) and after one job changed (every other event from the event cache).
+ * 2. Throughput at 50 connections (autocannon, in its own process) for a full 200 and for a
+ *    304, each beside a bare Node `http` server in this process answering the same status,
+ *    headers and bytes, alternated in rounds so both see the same machine load. Reported:
+ *    requests/s and p99 of each, and the ratio api / bare (median over rounds).
+ */
+export async function run(): Promise<Record<string, unknown>> {
+  const system = await startBenchSystem({ name: 'feed', prepare: fill });
+  let bare: Server | undefined;
+  try {
+    const app = system.api!;
+    const staffId = await firstStaffId(system.databaseUrl);
+    const [feed] = await app.get(FeedsService).list(ADMIN, staffId);
+    const feedUrl = `${system.baseUrl}${new URL(feed.url).pathname}`;
+
+    // --- render time -------------------------------------------------------------------------
+    const renderer = app.get(FeedRenderer);
+    const cache = app.get(FeedCache);
+    const venueId = feed.venueId;
+    const day = DateTime.now().setZone(ZONE).toISODate()!;
+    const renderOnce = async () => {
+      const t0 = process.hrtime.bigint();
+      const out = await renderer.render(staffId, venueId, ZONE, day);
+      return { ms: Number(process.hrtime.bigint() - t0) / 1e6, out: out! };
+    };
+    await renderOnce(); // warm-up (JIT, plan cache)
+    const cold: number[] = [];
+    let size = 0;
+    let events = 0;
+    for (let i = 0; i < 7; i++) {
+      cache.events.clear();
+      const r = await renderOnce();
+      cold.push(r.ms);
+      size = r.out.body.length;
+      events = r.out.events;
+    }
+    const jobIds = await jobIdsOf(system.databaseUrl);
+    const jobs = app.get(JobsService);
+    const afterChange: number[] = [];
+    const pollAfterChange: number[] = [];
+    let reRendered = 0;
+    await get(feedUrl); // the cache holds the current feed
+    for (let i = 0; i < 21; i++) {
+      await jobs.update(ADMIN, jobIds[(i * 97) % jobIds.length], { title: `Changed ${i}` });
+      if (i % 2 === 0) {
+        const r = await renderOnce();
+        afterChange.push(r.ms);
+        reRendered = Math.max(reRendered, r.out.renderedEvents);
+      } else {
+        const t0 = process.hrtime.bigint();
+        await get(feedUrl);
+        pollAfterChange.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+    }
+    const coldStats = summarize(cold);
+    const changeStats = summarize(afterChange);
+    const pollStats = summarize(pollAfterChange);
+    console.log(`feed: ${events} jobs, ${(size / 1024).toFixed(0)} KiB`);
+    console.log(`render cold:               p50 ${ms(coldStats.p50)}  max ${ms(coldStats.max)}  (${coldStats.n} renders)`);
+    console.log(`render after one change:   p50 ${ms(changeStats.p50)}  max ${ms(changeStats.max)}  (${changeStats.n} renders, ${reRendered} event re-rendered)`);
+    console.log(`HTTP poll after one change: p50 ${ms(pollStats.p50)}  max ${ms(pollStats.max)}  (${pollStats.n} polls, end to end)`);
+
+    // --- throughput ----------------------------------------------------------------------------
+    const full = await get(feedUrl);
+    const etag = full.headers.etag as string;
+    const bareHeaders = {
+      200: pick(full.headers, ['content-type', 'content-disposition', 'content-length', 'etag', 'cache-control', 'last-modified', 'vary', 'x-content-type-options']),
+      304: pick((await get(feedUrl, { 'if-none-match': etag })).headers, ['etag', 'cache-control', 'last-modified', 'vary']),
+    };
+    bare = createServer((req, res) => {
+      if (req.headers['if-none-match'] === etag) {
+        res.writeHead(304, bareHeaders[304]);
+        res.end();
+      } else {
+        res.writeHead(200, bareHeaders[200]);
+        res.end(full.body);
+      }
+    });
+    await new Promise<void>((resolve) => bare!.listen(0, '127.0.0.1', resolve));
+    const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}${new URL(feedUrl).pathname}`;
+    const conditional = [`If-None-Match: ${etag}`];
+
+    // Each path in its own phase (the 200 runs move megabytes and leave garbage behind), the two
+    // servers alternated within a phase and the order flipped every round.
+    const rounds: Array<Record<string, CannonResult>> = Array.from({ length: ROUNDS }, () => ({}));
+    for (const [name, headers] of [['304', conditional], ['200', []]] as const) {
+      for (let round = 0; round < ROUNDS; round++) {
+        const r = rounds[round];
+        const order = round % 2 === 0 ? (['bare', 'api'] as const) : (['api', 'bare'] as const);
+        for (const server of order) r[`${server}${name}`] = await cannon(server === 'api' ? feedUrl : bareUrl, [...headers]);
+        console.log(
+          `${name} round ${round + 1}: api ${r[`api${name}`].rps.toFixed(0)} / bare ${r[`bare${name}`].rps.toFixed(0)} req/s = ${((r[`api${name}`].rps / r[`bare${name}`].rps) * 100).toFixed(0)}%`,
+        );
+      }
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    const path = (name: '200' | '304') => {
+      const api = rounds.map((r) => r[`api${name}`]);
+      const bareRuns = rounds.map((r) => r[`bare${name}`]);
+      const ratio = median(rounds.map((r) => r[`api${name}`].rps / r[`bare${name}`].rps));
+      return {
+        api: { rps: median(api.map((a) => a.rps)), p99Ms: median(api.map((a) => a.p99)), unexpected: sum(api.map((a) => a.unexpected)), errors: sum(api.map((a) => a.errors)) },
+        bare: { rps: median(bareRuns.map((a) => a.rps)), p99Ms: median(bareRuns.map((a) => a.p99)) },
+        ratio,
+      };
+    };
+    const ok = path('200');
+    const notModified = path('304');
+    console.log(
+      `full 200: api ${ok.api.rps.toFixed(0)} req/s p99 ${ok.api.p99Ms} ms | bare ${ok.bare.rps.toFixed(0)} req/s p99 ${ok.bare.p99Ms} ms | ratio ${(ok.ratio * 100).toFixed(0)}% (target >= 40%)`,
+    );
+    console.log(
+      `304:      api ${notModified.api.rps.toFixed(0)} req/s p99 ${notModified.api.p99Ms} ms | bare ${notModified.bare.rps.toFixed(0)} req/s p99 ${notModified.bare.p99Ms} ms | ratio ${(notModified.ratio * 100).toFixed(0)}% (target >= 70%)`,
+    );
+    return {
+      jobs: events,
+      feedBytes: size,
+      renderColdMs: coldStats,
+      renderAfterOneChangeMs: changeStats,
+      httpPollAfterOneChangeMs: pollStats,
+      connections: CONNECTIONS,
+      secondsPerRun: SECONDS,
+      rounds,
+      full200: ok,
+      notModified304: notModified,
+      targets: { renderAfterOneChangeMs: 40, ratio200: 0.4, ratio304: 0.7 },
+    };
+  } finally {
+    await new Promise((resolve) => (bare ? bare.close(resolve) : resolve(undefined)));
+    await system.stop();
+  }
+}
+
+/** 2,000 jobs for one staff member from 30 days ago on, six a day; some with a client, a teammate, a remote link; some pending or cancelled. */
+export async function fillForProfile(url: string): Promise<void> {
+  return fill(url);
+}
+
+async function fill(url: string): Promise<void> {
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  try {
+    const start = DateTime.now().setZone(ZONE).startOf('day').minus({ days: 30 });
+    const { rows: venues } = await db.query(`INSERT INTO venues (name, timezone) VALUES ('Kreuzberg Hair Studio', $1) RETURNING id`, [ZONE]);
+    const venueId = venues[0].id as string;
+    const { rows: staff } = await db.query(
+      `INSERT INTO staff (name, email) VALUES ('Anna Becker', 'anna@bench.example'), ('Jonas Weber', 'jonas@bench.example') RETURNING id`,
+    );
+    // Ordered by insertion: Anna owns the feed, Jonas is a teammate on some jobs.
+    const [anna, jonas] = staff.map((s) => s.id as string);
+    await db.query(`INSERT INTO staff_venues (staff_id, venue_id) VALUES ($1, $3), ($2, $3)`, [anna, jonas, venueId]);
+    await db.query(
+      `INSERT INTO customers (first_name, last_name, email) SELECT 'Client' || i, 'Surname' || i, 'c' || i || '@bench.example' FROM generate_series(1, 200) i`,
+    );
+    await db.query(
+      `CREATE TEMP TABLE gen AS
+       SELECT k, gen_random_uuid() AS job_id,
+              ($1::timestamptz AT TIME ZONE $2 + make_interval(days => k / ${JOBS_PER_DAY}, hours => 8 + (k % ${JOBS_PER_DAY}) * 2)) AT TIME ZONE $2 AS starts_at
+         FROM generate_series(0, ${JOBS - 1}) k`,
+      [start.toISO(), ZONE],
+    );
+    await db.query(
+      `INSERT INTO jobs (id, venue_id, title, service, customer_id, location, remote_url, remote_details, starts_at, ends_at, status)
+       SELECT g.job_id, $1, 'Appointment ' || g.k, CASE WHEN g.k % 3 = 0 THEN 'Balayage' END,
+              (SELECT id FROM customers ORDER BY id OFFSET (g.k % 200) LIMIT 1),
+              CASE WHEN g.k % 5 <> 0 THEN 'Oranienstraße ' || (g.k % 90) || ', 10999 Berlin' END,
+              CASE WHEN g.k % 5 = 0 THEN 'https://meet.example.com/' || g.k END,
+              CASE WHEN g.k % 5 = 0 THEN 'Dial-in +49 30 1234567, PIN ' || g.k END,
+              g.starts_at, g.starts_at + interval '90 minutes',
+              CASE WHEN g.k % 20 = 0 THEN 'cancelled' WHEN g.k % 7 = 0 THEN 'pending' ELSE 'confirmed' END
+         FROM gen g`,
+      [venueId],
+    );
+    await db.query(
+      `INSERT INTO job_assignments (job_id, staff_id, role, starts_at, ends_at, active)
+       SELECT j.id, $1, 'lead', j.starts_at, j.ends_at, j.status <> 'cancelled' FROM jobs j`,
+      [anna],
+    );
+    await db.query(
+      `INSERT INTO job_assignments (job_id, staff_id, role, starts_at, ends_at, active)
+       SELECT j.id, $1, 'team', j.starts_at, j.ends_at, j.status <> 'cancelled' FROM jobs j JOIN gen g ON g.job_id = j.id WHERE g.k % 4 = 0`,
+      [jonas],
+    );
+    await db.query('ANALYZE');
+  } finally {
+    await db.end();
+  }
+}
+
+async function firstStaffId(url: string): Promise<string> {
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  try {
+    return (await db.query(`SELECT id FROM staff WHERE email = 'anna@bench.example'`)).rows[0].id as string;
+  } finally {
+    await db.end();
+  }
+}
+
+async function jobIdsOf(url: string): Promise<string[]> {
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  try {
+    return (await db.query(`SELECT id FROM jobs WHERE status <> 'cancelled' ORDER BY starts_at`)).rows.map((r) => r.id as string);
+  } finally {
+    await db.end();
+  }
+}
+
+function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function pick(headers: IncomingMessage['headers'], names: string[]): OutgoingHttpHeaders {
+  return Object.fromEntries(names.filter((n) => headers[n] !== undefined).map((n) => [n, headers[n]]));
+}
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+/** autocannon in a child process, so that the load generator never shares the server's event loop. */
+function cannon(url: string, headers: string[] = []): Promise<CannonResult> {
+  const args = [require.resolve('autocannon/autocannon.js'), '-c', String(CONNECTIONS), '-d', String(SECONDS), '-j'];
+  for (const h of headers) args.push('-H', h);
+  args.push(url);
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
+      if (error) return reject(error);
+      const r = JSON.parse(stdout) as { requests: { average: number }; latency: { p99: number }; non2xx: number; errors: number; '2xx': number };
+      // autocannon counts a 304 as non-2xx: for conditional runs the unexpected answers are the 2xx ones.
+      resolve({ rps: r.requests.average, p99: r.latency.p99, unexpected: headers.length ? r['2xx'] : r.non2xx, errors: r.errors });
+    });
+  });
+}

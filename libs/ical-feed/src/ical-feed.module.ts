@@ -1,0 +1,35 @@
+import { SchedulingModule } from '@calbridge/scheduling';
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { FeedsRepository } from './feeds/feeds.repository';
+import { FeedsService } from './feeds/feeds.service';
+import { feedConfig } from './ical-feed.config';
+import { FeedJobsRepository } from './rendering/feed-jobs.repository';
+import { FeedRenderer } from './rendering/feed-renderer.service';
+import { FeedCache } from './serving/feed-cache';
+import { FeedFailureLimiter } from './serving/feed-failure-limiter.service';
+import { FeedLookupLoader } from './serving/feed-lookup.loader';
+import { FeedRequestHandler } from './serving/feed-request.handler';
+import { FeedServingService } from './serving/feed-serving.service';
+import { FeedTokenService } from './tokens/feed-token.service';
+
+const PROVIDERS = [
+  FeedTokenService,
+  FeedsRepository,
+  FeedsService,
+  FeedJobsRepository,
+  FeedRenderer,
+  FeedCache,
+  FeedLookupLoader,
+  FeedServingService,
+  FeedFailureLimiter,
+  FeedRequestHandler,
+];
+
+/** Feed tokens, management and rendering (no controllers: see IcalFeedHttpModule). */
+@Module({
+  imports: [ConfigModule.forFeature(feedConfig), SchedulingModule],
+  providers: PROVIDERS,
+  exports: PROVIDERS,
+})
+export class IcalFeedModule {}

@@ -1,0 +1,272 @@
+import { MetricsService, sanitizeUrl } from '@calbridge/core';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { PinoLogger } from 'nestjs-pino';
+import { Counter, Histogram } from 'prom-client';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { feedConfig } from '../ical-feed.config';
+import { addressBucket } from './client-address';
+import { FeedCache } from './feed-cache';
+import { FeedFailureLimiter } from './feed-failure-limiter.service';
+import { FeedResolution, FeedServingService } from './feed-serving.service';
+import type { RenderedFeed } from './rendered-feed';
+
+const gzipAsync = promisify(gzip);
+
+/** `/calendar/<staffId>/<token>.ics`, query string ignored. */
+const FEED_PATH = /^\/calendar\/([^/?#]*)\/([^/?#]*)(?:\?.*)?$/;
+
+const CACHE_CONTROL = 'no-cache, must-revalidate, private';
+const NO_STORE = 'no-store';
+
+/** The one answer for every URL that is not a live feed: no oracle for what was wrong. */
+export const FEED_NOT_FOUND_BODY =
+  'Not found. This calendar link is not valid: it may have been replaced by a newer one. ' +
+  'Get your current calendar link from the scheduling app.\n';
+
+const OUTCOMES = ['ok', 'not_modified', 'not_found', 'gone', 'rate_limited', 'error'] as const;
+export type FeedOutcome = (typeof OUTCOMES)[number];
+
+const INVALID_URL: FeedResolution = { kind: 'invalid' };
+
+interface Prepared {
+  identity200: OutgoingHttpHeaders;
+  identity304: OutgoingHttpHeaders;
+  gzip200?: OutgoingHttpHeaders;
+  gzip304: OutgoingHttpHeaders;
+  gzipEtag: string;
+}
+
+/**
+ * The public feed endpoint over plain Node request/response objects, so that it can be served
+ * straight from the HTTP server (see FeedServerMount) or through the Nest controller. Knows
+ * HTTP (status codes, conditional requests, gzip, headers); the feed itself comes from
+ * FeedServingService.
+ */
+@Injectable()
+export class FeedRequestHandler {
+  private readonly logger = new Logger(FeedRequestHandler.name);
+  private readonly prepared = new WeakMap<RenderedFeed, Prepared>();
+  /** Polls by outcome since the last scrape (added to the Prometheus counter when it is collected). */
+  private readonly counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<FeedOutcome, number>;
+  private readonly pollSeconds: Histogram;
+  /** pino, outside any request context (the root logger): for the standalone request log line. */
+  private readonly requestLog: PinoLogger['logger'];
+
+  constructor(
+    private readonly serving: FeedServingService,
+    private readonly limiter: FeedFailureLimiter,
+    private readonly cache: FeedCache,
+    @Inject(feedConfig.KEY) private readonly config: ConfigType<typeof feedConfig>,
+    metrics: MetricsService,
+    log: PinoLogger,
+  ) {
+    this.requestLog = log.logger;
+    // A cached poll costs a few microseconds; prom-client's per-call label handling would be a
+    // good part of that. So polls are counted in plain numbers and handed over at scrape time.
+    const counts = this.counts;
+    new Counter({
+      name: 'calbridge_feed_requests_total',
+      help: 'Feed polls by outcome',
+      labelNames: ['outcome'],
+      registers: [metrics.registry],
+      collect() {
+        for (const outcome of OUTCOMES) {
+          if (counts[outcome]) this.inc({ outcome }, counts[outcome]);
+          counts[outcome] = 0;
+        }
+      },
+    });
+    this.pollSeconds = metrics.histogram(
+      'calbridge_feed_poll_seconds',
+      'Time to answer a feed poll served before Express (the route is not in calbridge_http_request_duration_seconds then)',
+      [],
+      [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    );
+  }
+
+  /** True for the requests this handler answers: GET and HEAD under /calendar/. */
+  static handles(req: IncomingMessage): boolean {
+    return (req.method === 'GET' || req.method === 'HEAD') && req.url !== undefined && req.url.startsWith('/calendar/');
+  }
+
+  /**
+   * Answers the request completely; never rejects. `address` gives the client's address (asked
+   * only when a failure is counted). Standalone (served before Express): also records the
+   * poll duration and writes the request log line, as Express's middleware would.
+   */
+  async handle(req: IncomingMessage, res: ServerResponse, address: () => string, standalone = false): Promise<FeedOutcome> {
+    const started = standalone ? performance.now() : 0;
+    let outcome: FeedOutcome;
+    try {
+      const match = FEED_PATH.exec(req.url ?? '');
+      const staffId = match?.[1] ?? '';
+      const file = match?.[2] ?? '';
+      const token = file.endsWith('.ics') ? file.slice(0, -4) : '';
+      const claims = match && token ? this.serving.claims(staffId, token) : null;
+      let resolution = claims ? this.serving.settle(staffId, token, claims, await this.serving.lookup(staffId, claims)) : INVALID_URL;
+      if (resolution instanceof Promise) resolution = await resolution;
+      const answered = this.respond(req, res, resolution, address);
+      outcome = typeof answered === 'string' ? answered : await answered;
+    } catch (error) {
+      this.logger.error({ err: error }, 'Serving a feed failed');
+      outcome = 'error';
+      if (!res.headersSent) {
+        this.plain(res, 503, 'The calendar is temporarily unavailable. Your calendar app will try again.\n', { 'Retry-After': '60' });
+      } else {
+        res.destroy();
+      }
+    }
+    this.counts[outcome]++;
+    if (standalone) this.record(req, res, started);
+    return outcome;
+  }
+
+  /** Writes the answer; synchronous for a cached feed (200 or 304). */
+  private respond(
+    req: IncomingMessage,
+    res: ServerResponse,
+    resolution: FeedResolution,
+    address: () => string,
+  ): FeedOutcome | Promise<FeedOutcome> {
+    if (resolution.kind === 'invalid') return this.refuse(res, address());
+    if (resolution.kind === 'expired') {
+      this.plain(res, 410, this.goneBody(resolution.expiresAt));
+      return 'gone';
+    }
+    const feed = resolution.feed;
+    const prepared = this.prepare(feed);
+    const useGzip = acceptsGzip(req.headers['accept-encoding']);
+    if (noneMatch(req.headers['if-none-match'], feed.etag, prepared.gzipEtag)) {
+      res.writeHead(304, useGzip ? prepared.gzip304 : prepared.identity304);
+      res.end();
+      return 'not_modified';
+    }
+    if (!useGzip) {
+      res.writeHead(200, prepared.identity200);
+      res.end(req.method === 'HEAD' ? undefined : feed.body);
+      return 'ok';
+    }
+    const send = (body: Buffer): FeedOutcome => {
+      prepared.gzip200 ??= {
+        ...prepared.identity200,
+        ETag: prepared.gzipEtag,
+        'Content-Encoding': 'gzip',
+        'Content-Length': String(body.length),
+      };
+      res.writeHead(200, prepared.gzip200);
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return 'ok';
+    };
+    return feed.gzipped ? send(feed.gzipped) : this.gzipOf(resolution.id, feed).then(send);
+  }
+
+  /** 404 for anything that is not a live feed, 429 once the address failed too often. */
+  private async refuse(res: ServerResponse, address: string): Promise<FeedOutcome> {
+    const verdict = await this.limiter.recordFailure(addressBucket(address));
+    if (verdict.limited) {
+      this.plain(res, 429, 'Too many invalid calendar links from your address. Try again later.\n', {
+        'Retry-After': String(verdict.retryAfter),
+      });
+      return 'rate_limited';
+    }
+    this.plain(res, 404, FEED_NOT_FOUND_BODY);
+    return 'not_found';
+  }
+
+  /** Poll duration and the request log line (token redacted), as Express's middleware would write them. */
+  private record(req: IncomingMessage, res: ServerResponse, started: number): void {
+    const seconds = (performance.now() - started) / 1000;
+    this.pollSeconds.observe(seconds);
+    if (this.requestLog.isLevelEnabled('info')) {
+      this.requestLog.info(
+        {
+          context: 'FeedRequest',
+          req: { method: req.method, url: sanitizeUrl(req.url) },
+          res: { statusCode: res.statusCode },
+          responseTime: Math.round(seconds * 1000),
+        },
+        'request completed',
+      );
+    }
+  }
+
+  private prepare(feed: RenderedFeed): Prepared {
+    let p = this.prepared.get(feed);
+    if (!p) {
+      const common = { 'Cache-Control': CACHE_CONTROL, 'Last-Modified': feed.lastModified, Vary: 'Accept-Encoding' };
+      const gzipEtag = `${feed.etag.slice(0, -1)}-gz"`;
+      p = {
+        identity200: {
+          'Content-Type': 'text/calendar; charset=utf-8',
+          'Content-Disposition': `inline; filename="${feed.filename}"`,
+          'Content-Length': String(feed.body.length),
+          ETag: feed.etag,
+          ...common,
+          'X-Content-Type-Options': 'nosniff',
+        },
+        identity304: { ETag: feed.etag, ...common },
+        gzip304: { ETag: gzipEtag, ...common },
+        gzipEtag,
+      };
+      this.prepared.set(feed, p);
+    }
+    return p;
+  }
+
+  /** gzip once per rendering; concurrent requests share the work; the result joins the cache entry. */
+  private gzipOf(id: string, feed: RenderedFeed): Promise<Buffer> {
+    feed.gzip ??= gzipAsync(feed.body).then((zipped) => {
+      feed.gzipped = zipped;
+      this.cache.reweigh(id, feed);
+      return zipped;
+    });
+    return feed.gzip;
+  }
+
+  private goneBody(expiresAt: Date): string {
+    const where = this.config.policy.manageUrl
+      ? `Generate a new link at ${this.config.policy.manageUrl}`
+      : 'Generate a new link in the scheduling app (calendar feed settings)';
+    return `Gone. This calendar link expired on ${expiresAt.toISOString().slice(0, 10)}. ${where} and subscribe to it instead.\n`;
+  }
+
+  private plain(res: ServerResponse, status: number, body: string, extra: OutgoingHttpHeaders = {}): void {
+    res.writeHead(status, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': String(Buffer.byteLength(body)),
+      'Cache-Control': NO_STORE,
+      'X-Content-Type-Options': 'nosniff',
+      ...extra,
+    });
+    res.end(body);
+  }
+}
+
+/** gzip listed in Accept-Encoding with a non-zero q (or `*`). */
+export function acceptsGzip(header: string | string[] | undefined): boolean {
+  if (!header) return false;
+  const value = Array.isArray(header) ? header.join(',') : header;
+  if (!value.includes('gzip') && !value.includes('*')) return false;
+  for (const part of value.split(',')) {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    if (coding !== 'gzip' && coding !== 'x-gzip' && coding !== '*') continue;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    if (!q || Number(q.slice(2)) > 0) return true;
+  }
+  return false;
+}
+
+/** If-None-Match (weak comparison, RFC 9110 §13.1.2): true when it names either representation's ETag, or is `*`. */
+export function noneMatch(header: string | string[] | undefined, etag: string, gzipEtag: string): boolean {
+  if (!header) return false;
+  const value = Array.isArray(header) ? header.join(',') : header;
+  if (value === etag || value === gzipEtag) return true;
+  for (const raw of value.split(',')) {
+    const tag = raw.trim().replace(/^W\//, '');
+    if (tag === '*' || tag === etag || tag === gzipEtag) return true;
+  }
+  return false;
+}
