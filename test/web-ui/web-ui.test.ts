@@ -63,6 +63,37 @@ describe('web UI in a real browser', () => {
     await page.close();
   });
 
+  it('shows the feed link, turns client names on, and regenerates the link (the old one dies at once)', async () => {
+    const page = await open(system.staffToken(staff.id));
+    const row = page.locator(`tr[data-feed="${venue.id}"]`);
+    await row.waitFor();
+    // Feed URLs are built on PUBLIC_BASE_URL; fetch them from the api under test.
+    const here = (url: string) => `${system.baseUrl}${new URL(url).pathname}`;
+    const firstUrl = await row.locator('input.url').inputValue();
+    expect(new URL(firstUrl).pathname).toMatch(new RegExp(`^/calendar/${staff.id}/.+\\.ics$`));
+    expect(await row.getByRole('link', { name: 'Subscribe' }).getAttribute('href')).toBe(firstUrl.replace(/^http:/, 'webcal:'));
+    const feed = await fetch(here(firstUrl));
+    expect(feed.status).toBe(200);
+    expect(await feed.text()).not.toContain('Sarah');
+
+    await row.getByLabel('Show client names').check();
+    await page.locator('#flash', { hasText: 'Client names' }).waitFor();
+    const [stored] = await system.dataSource.query('SELECT include_client_names FROM staff_feeds WHERE staff_id = $1', [staff.id]);
+    expect(stored.include_client_names).toBe(true);
+
+    page.once('dialog', (dialog) => dialog.accept());
+    await row.getByRole('button', { name: 'New link' }).click();
+    await page.locator('#flash', { hasText: 'New feed link created' }).waitFor();
+    const secondUrl = await waitFor(async () => {
+      const url = await page.locator(`tr[data-feed="${venue.id}"] input.url`).inputValue();
+      expect(url).not.toBe(firstUrl);
+      return url;
+    }, { what: 'the page to show the new link' });
+    expect((await fetch(here(firstUrl))).status).toBe(404);
+    expect((await fetch(here(secondUrl))).status).toBe(200);
+    await page.close();
+  });
+
   it('lets a staff member block time and remove it again', async () => {
     const page = await open(system.staffToken(staff.id));
     const section = page.locator('[data-section="Blocked time (next 30 days)"]');

@@ -122,12 +122,16 @@ export const APP_JS = String.raw`'use strict';
         flash('New feed link created; the old link no longer works.');
         await route();
       }) });
+      const subscribe = el('a', { class: 'button', href: feed.webcalUrl, text: 'Subscribe' });
+      const expiry = feed.status === 'active'
+        ? el('span', { text: when(feed.expiresAt) })
+        : el('span', { class: 'badge ' + (feed.status === 'expired' ? 'error' : 'syncing'), text: (feed.status === 'expired' ? 'expired ' : 'expires ') + when(feed.expiresAt) });
       return el('tr', { 'data-feed': feed.venueId },
-        el('td', { text: venueName.get(feed.venueId) || feed.venueId }),
+        el('td', { text: feed.venueName || venueName.get(feed.venueId) || feed.venueId }),
         el('td', {}, url),
-        el('td', { text: when(feed.expiresAt) }),
+        el('td', {}, expiry),
         el('td', {}, el('label', { class: 'row' }, names, 'Client names')),
-        el('td', {}, el('div', { class: 'row' }, copy, regenerate)));
+        el('td', {}, el('div', { class: 'row' }, subscribe, copy, regenerate)));
     });
     return section('Calendar subscription (iCal)',
       el('p', { class: 'muted', text: 'Subscribe to this private link in Apple Calendar, Google Calendar, Outlook or Thunderbird. Keep it to yourself: anyone with it can read your jobs.' }),
