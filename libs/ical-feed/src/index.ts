@@ -10,7 +10,6 @@ export * from './rendering/feed-builder';
 export * from './rendering/feed-events';
 export * from './rendering/feed-jobs.repository';
 export * from './rendering/feed-renderer.service';
-export * from './rendering/client-name';
 export * from './serving/rendered-feed';
 export * from './serving/feed-cache';
 export * from './serving/feed-serving.service';

@@ -25,6 +25,7 @@ export * from './customers/customers.service';
 export * from './jobs/job.entity';
 export * from './jobs/job-assignment.entity';
 export * from './jobs/job-rules';
+export * from './presentation/client-name';
 export * from './jobs/job.view';
 export * from './jobs/jobs.service';
 export * from './jobs/jobs.repository';

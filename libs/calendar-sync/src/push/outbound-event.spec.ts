@@ -1,6 +1,6 @@
 import { interpretCalendarObject } from '../ical/interpret-ical';
 import { fold, renderEventIcs } from '../ical/render-ical';
-import { buildOutboundEvent, connectionKeyPrefix, contentHash, eventKey, JobSnapshot, OutboundPolicy, redactClientName } from './outbound-event';
+import { buildOutboundEvent, connectionKeyPrefix, contentHash, eventKey, JobSnapshot, OutboundPolicy } from './outbound-event';
 
 const job = (over: Partial<JobSnapshot> = {}): JobSnapshot => ({
   id: '7d0c8f8e-7d0a-4a53-9d43-0b6a7d1f7c11',
@@ -35,7 +35,8 @@ describe('buildOutboundEvent', () => {
     const on = buildOutboundEvent(job(), target, policy({ includeClientNames: true }))!;
     expect(on.description).toContain('Client: Sarah J.');
     expect(on.description).not.toContain('Johnson');
-    expect(redactClientName({ firstName: ' Ana ', lastName: 'de la Cruz' })).toBe('Ana D.');
+    const ana = buildOutboundEvent(job({ customer: { firstName: ' Ana ', lastName: 'de la Cruz' } }), target, policy({ includeClientNames: true }))!;
+    expect(ana.description).toContain('Client: Ana D.');
   });
 
   it('maps statuses and applies the cancelled policy', () => {

@@ -1,3 +1,4 @@
+import { calendarStatusOf, JobStatus, redactedClientName } from '@calbridge/scheduling';
 import { createHash } from 'node:crypto';
 import type { OutboundEvent } from '../providers/calendar-provider';
 
@@ -12,7 +13,7 @@ export interface JobSnapshot {
   startsAt: Date;
   endsAt: Date;
   allDay: boolean;
-  status: string;
+  status: JobStatus;
   version: number;
   timezone: string;
   customer: { firstName: string; lastName: string } | null;
@@ -31,15 +32,6 @@ export interface OutboundPolicy {
   notBefore: Date;
 }
 
-const TENTATIVE = new Set(['pending', 'contingent']);
-const CANCELLED = new Set(['cancelled', 'no_show']);
-
-/** A client's name as calendars show it: "Sarah J.". */
-export function redactClientName(customer: { firstName: string; lastName: string }): string {
-  const first = customer.firstName.trim();
-  const initial = customer.lastName.trim().charAt(0).toUpperCase();
-  return initial ? `${first} ${initial}.` : first;
-}
 
 /**
  * Deterministic key of a job's event in one connection: `cb` + 6 characters naming the
@@ -83,15 +75,15 @@ export function buildOutboundEvent(
   policy: OutboundPolicy,
 ): OutboundEvent | null {
   if (!job || !job.staffIds.includes(target.staffId)) return null;
-  const cancelled = CANCELLED.has(job.status);
-  if (cancelled && policy.cancelled === 'remove') return null;
+  const status: OutboundEvent['status'] = calendarStatusOf(job.status);
+  if (status === 'cancelled' && policy.cancelled === 'remove') return null;
   if (job.endsAt <= policy.notBefore) return null;
 
-  const status: OutboundEvent['status'] = cancelled ? 'cancelled' : TENTATIVE.has(job.status) ? 'tentative' : 'confirmed';
   const url = policy.platformJobUrl.replace('{jobId}', encodeURIComponent(job.id));
   const lines: string[] = [];
   if (job.service) lines.push(`Service: ${job.service}`);
-  if (job.customer && policy.includeClientNames) lines.push(`Client: ${redactClientName(job.customer)}`);
+  const client = job.customer && policy.includeClientNames ? redactedClientName(job.customer.firstName, job.customer.lastName) : null;
+  if (client) lines.push(`Client: ${client}`);
   if (job.remoteUrl) lines.push(`Join: ${job.remoteUrl}`);
   if (job.remoteDetails) lines.push(job.remoteDetails);
   lines.push(`Status: ${job.status.replace(/_/g, ' ')}`);

@@ -1,7 +1,6 @@
-import type { JobStatus } from '@calbridge/scheduling';
+import { calendarStatusOf, cleanText, isActiveStatus, JobStatus, oneLine, redactedClientName } from '@calbridge/scheduling';
 import { DateTime } from 'luxon';
 import type { FeedPolicy } from '../ical-feed.config';
-import { cleanText, oneLine, redactedClientName } from './client-name';
 import type { FeedEventInput } from './feed-builder';
 import { FeedJobRow, teamOf } from './feed-jobs.repository';
 
@@ -17,9 +16,6 @@ export interface FeedEventContext {
   policy: Pick<FeedPolicy, 'utcOnly' | 'jobUrlTemplate'>;
 }
 
-const TENTATIVE: ReadonlySet<JobStatus> = new Set(['pending', 'contingent']);
-const CANCELLED: ReadonlySet<JobStatus> = new Set(['cancelled', 'no_show']);
-
 const STATUS_LABEL: Record<JobStatus, string> = {
   pending: 'Pending',
   confirmed: 'Confirmed',
@@ -33,12 +29,12 @@ const STATUS_LABEL: Record<JobStatus, string> = {
 
 /** pending, contingent -> TENTATIVE; cancelled, no_show -> CANCELLED; everything else -> CONFIRMED. */
 export function icalStatusOf(status: JobStatus): FeedEventInput['status'] {
-  return TENTATIVE.has(status) ? 'TENTATIVE' : CANCELLED.has(status) ? 'CANCELLED' : 'CONFIRMED';
+  return calendarStatusOf(status).toUpperCase() as FeedEventInput['status'];
 }
 
 /** The statuses a feed shows: FEED_STATUSES, without cancelled/no_show when they are to be omitted. */
 export function visibleStatuses(policy: Pick<FeedPolicy, 'statuses' | 'cancelled'>): JobStatus[] {
-  return policy.statuses.filter((s) => policy.cancelled === 'mark' || !CANCELLED.has(s));
+  return policy.statuses.filter((s) => policy.cancelled === 'mark' || isActiveStatus(s));
 }
 
 /** [start of `day` − past days, end of `day` + future days), `day` being a date in the venue's zone. */

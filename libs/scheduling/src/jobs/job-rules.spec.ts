@@ -1,5 +1,5 @@
 import { ApiError } from '@calbridge/core';
-import { isActiveStatus, resolveJobTimes } from './job-rules';
+import { calendarStatusOf, isActiveStatus, resolveJobTimes } from './job-rules';
 
 const codeOf = (fn: () => unknown): string | undefined => {
   try {
@@ -17,6 +17,14 @@ describe('job rules', () => {
     for (const s of ['pending', 'confirmed', 'contingent', 'seeking_replacement', 'arrived', 'completed'] as const) {
       expect(isActiveStatus(s)).toBe(true);
     }
+  });
+
+  it('maps statuses to calendar statuses: tentative, cancelled, confirmed', () => {
+    expect(calendarStatusOf('pending')).toBe('tentative');
+    expect(calendarStatusOf('contingent')).toBe('tentative');
+    expect(calendarStatusOf('cancelled')).toBe('cancelled');
+    expect(calendarStatusOf('no_show')).toBe('cancelled');
+    for (const s of ['confirmed', 'seeking_replacement', 'arrived', 'completed'] as const) expect(calendarStatusOf(s)).toBe('confirmed');
   });
 
   it('keeps timed jobs as the instants given', () => {

@@ -19,6 +19,16 @@ export function isActiveStatus(status: JobStatus): boolean {
   return !INACTIVE.has(status);
 }
 
+/** How a job shows in calendars (iCal feed and pushed events alike). */
+export type CalendarStatus = 'confirmed' | 'tentative' | 'cancelled';
+
+const TENTATIVE: ReadonlySet<JobStatus> = new Set(['pending', 'contingent']);
+
+/** pending and contingent -> tentative; cancelled and no_show -> cancelled; every other status -> confirmed. */
+export function calendarStatusOf(status: JobStatus): CalendarStatus {
+  return !isActiveStatus(status) ? 'cancelled' : TENTATIVE.has(status) ? 'tentative' : 'confirmed';
+}
+
 /** Longest job accepted (a guard against typos such as a wrong year). */
 export const MAX_JOB_DAYS = 31;
 

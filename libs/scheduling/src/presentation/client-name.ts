@@ -13,9 +13,9 @@ export function oneLine(value: string): string {
 }
 
 /**
- * A client as a feed may show them: first name and the initial of the last name ("Sarah J."),
- * never more. Accepts the full last name or just its initial; returns null when there is
- * nothing to show. Long first names are cut (a feed is no place for a whole record).
+ * A client as calendars may show them — the iCal feed and pushed events alike, and only when the
+ * staff member opted in: first name and the initial of the last name ("Sarah J."), never more. Accepts the full last name or just its initial; returns null when there is
+ * nothing to show. Long first names are cut (a calendar is no place for a whole record).
  */
 export function redactedClientName(firstName: string | null | undefined, lastName: string | null | undefined): string | null {
   const first = Array.from(oneLine(firstName ?? '')).slice(0, 40).join('');
