@@ -5,7 +5,7 @@ import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { Logger } from 'nestjs-pino';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ApiModule } from '../../apps/api/src/api.module';
@@ -19,7 +19,11 @@ export interface TestSystemOptions {
   api?: boolean;
   /** Boot the worker (default false). */
   worker?: boolean;
-  /** Listen on a free loopback port (needed when something outside calls the api, e.g. webhooks). */
+  /**
+   * Listen on a free loopback port (needed when something outside calls the api, e.g. webhooks).
+   * PUBLIC_BASE_URL then names that port (unless `env` sets it), so webhook and OAuth callback
+   * URLs handed to providers reach this api.
+   */
   listen?: boolean;
   /** Extra environment for this system (configuration names as in API.md). */
   env?: Record<string, string>;
@@ -62,6 +66,7 @@ export class TestSystem {
   static async start(options: TestSystemOptions = {}): Promise<TestSystem> {
     const db = await createTestDatabase();
     const queuePrefix = `cbtest-${process.env[TEST_ENV.runId]}-${randomBytes(3).toString('hex')}`;
+    const port = options.listen ? await freePort() : 0;
     const env: Record<string, string> = {
       NODE_ENV: 'test',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
@@ -71,7 +76,7 @@ export class TestSystem {
       QUEUE_PREFIX: queuePrefix,
       PORT: '0',
       OUTBOX_POLL_INTERVAL_MS: '200',
-      PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
+      PUBLIC_BASE_URL: options.listen ? `http://127.0.0.1:${port}` : 'http://127.0.0.1:3000',
       ...options.env,
     };
     const previousEnv: Record<string, string | undefined> = {};
@@ -99,7 +104,7 @@ export class TestSystem {
         api.useLogger(api.get(Logger));
         configureApiApp(api);
         if (options.listen) {
-          await api.listen(0, '127.0.0.1');
+          await api.listen(port, '127.0.0.1');
           const address = api.getHttpServer().address() as AddressInfo;
           baseUrl = `http://127.0.0.1:${address.port}`;
         } else {
@@ -201,6 +206,18 @@ export class TestSystem {
       restoreEnv(extra);
     }
   }
+}
+
+/** A loopback port nobody listens on right now (the api takes it a moment later). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 function quietLogger(): ConsoleLogger {

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { CalendarSyncModule } from './calendar-sync.module';
 import { ConnectionsController } from './connections/connections.controller';
+import { OAuthCallbackController } from './connections/oauth-callback.controller';
 import { StaffConnectionsController } from './connections/staff-connections.controller';
+import { GoogleWebhookController } from './providers/google/google-webhook.controller';
 
-/** The calendar sync REST API (api only). */
+/** The calendar sync REST API, OAuth callbacks and provider webhooks (api only). */
 @Module({
   imports: [CalendarSyncModule],
-  controllers: [StaffConnectionsController, ConnectionsController],
+  controllers: [StaffConnectionsController, ConnectionsController, OAuthCallbackController, GoogleWebhookController],
 })
 export class CalendarSyncHttpModule {}

@@ -12,7 +12,10 @@ import { AccountContexts } from './engine/account-contexts.service';
 import { ChannelsService } from './engine/channels.service';
 import { ConnectionRunner } from './engine/connection-runner.service';
 import { MaintenanceService } from './maintenance/maintenance.service';
+import { OAuthConnectService } from './connections/oauth-connect.service';
 import { CaldavProvider } from './providers/caldav/caldav.provider';
+import { GoogleClientFactory } from './providers/google/google-client.factory';
+import { GoogleProvider } from './providers/google/google.provider';
 import type { CalendarProvider } from './providers/calendar-provider';
 import { CALENDAR_PROVIDERS, ProviderRegistry } from './providers/provider-registry';
 import { ExternalSlotsRepository } from './pull/external-slots.repository';
@@ -22,15 +25,17 @@ import { PushedEventsRepository } from './push/pushed-events.repository';
 import { ConnectionSemaphore } from './queues/connection-semaphore';
 import { SYNC_CONFLICTS_QUEUE, SYNC_MAINTENANCE_QUEUE, SYNC_PULL_QUEUE, SYNC_PUSH_QUEUE } from './queues/sync-jobs';
 import { SyncQueues } from './queues/sync-queues.service';
-import { syncConfig } from './sync.config';
+import { enabledProviderKeys, SyncConfig, syncConfig } from './sync.config';
 
 /**
  * Providers of a deployment. A provider joins by being listed here (its module's class); the
- * engine finds it by key through the registry.
+ * engine finds it by key through the registry. OAuth providers are offered only when their
+ * client is configured (`enabledProviderKeys`).
  */
-const PROVIDER_CLASSES = [CaldavProvider];
+const PROVIDER_CLASSES = [CaldavProvider, GoogleProvider];
 
 const SERVICES = [
+  GoogleClientFactory,
   CredentialsVault,
   ConnectionsRepository,
   ExternalSlotsRepository,
@@ -42,6 +47,7 @@ const SERVICES = [
   ConnectionRunner,
   SyncQueues,
   ConnectionsService,
+  OAuthConnectService,
   PullService,
   PushService,
   MaintenanceService,
@@ -57,7 +63,11 @@ const SERVICES = [
   ],
   providers: [
     ...PROVIDER_CLASSES,
-    { provide: CALENDAR_PROVIDERS, useFactory: (...providers: CalendarProvider[]) => providers, inject: PROVIDER_CLASSES },
+    {
+      provide: CALENDAR_PROVIDERS,
+      inject: [syncConfig.KEY, ...PROVIDER_CLASSES],
+      useFactory: (config: SyncConfig, ...providers: CalendarProvider[]) => providers.filter((p) => enabledProviderKeys(config).includes(p.key)),
+    },
     ...SERVICES,
   ],
   exports: [...SERVICES, ConfigModule, SchedulingModule],
