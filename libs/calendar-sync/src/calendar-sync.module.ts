@@ -16,6 +16,8 @@ import { OAuthConnectService } from './connections/oauth-connect.service';
 import { CaldavProvider } from './providers/caldav/caldav.provider';
 import { GoogleClientFactory } from './providers/google/google-client.factory';
 import { GoogleProvider } from './providers/google/google.provider';
+import { GraphClientFactory } from './providers/microsoft/graph-client.factory';
+import { MicrosoftProvider } from './providers/microsoft/microsoft.provider';
 import type { CalendarProvider } from './providers/calendar-provider';
 import { CALENDAR_PROVIDERS, ProviderRegistry } from './providers/provider-registry';
 import { ExternalSlotsRepository } from './pull/external-slots.repository';
@@ -32,10 +34,11 @@ import { enabledProviderKeys, SyncConfig, syncConfig } from './sync.config';
  * engine finds it by key through the registry. OAuth providers are offered only when their
  * client is configured (`enabledProviderKeys`).
  */
-const PROVIDER_CLASSES = [CaldavProvider, GoogleProvider];
+const PROVIDER_CLASSES = [CaldavProvider, GoogleProvider, MicrosoftProvider];
 
 const SERVICES = [
   GoogleClientFactory,
+  GraphClientFactory,
   CredentialsVault,
   ConnectionsRepository,
   ExternalSlotsRepository,

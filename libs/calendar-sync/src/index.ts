@@ -8,6 +8,8 @@ export * from './providers/provider-registry';
 export * from './providers/caldav/caldav.provider';
 export * from './providers/google/google.provider';
 export * from './providers/google/google-client.factory';
+export * from './providers/microsoft/microsoft.provider';
+export * from './providers/microsoft/graph-client.factory';
 export * from './providers/oauth-session';
 export * from './connections/entities/sync-connection.entity';
 export * from './connections/entities/sync-calendar.entity';
