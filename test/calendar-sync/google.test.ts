@@ -252,6 +252,21 @@ describe('Google Calendar sync (googleapis against the emulator)', () => {
     await waitFor(async () => expect(await slots()).toEqual([]), { what: 'the slot to go' });
   });
 
+  it('renews an access token Google no longer accepts and stores the new one sealed', async () => {
+    await waitForQuietPulls(system);
+    const [before] = await system.dataSource.query(`SELECT credentials FROM sync_connections WHERE id = $1`, [connectionId]);
+    const tokenRequests = stats()[ROUTES.token] ?? 0;
+    google.controls.expireAccessTokens();
+    const event = google.controls.user.createEvent(ALICE, { summary: 'Renewed', start: { dateTime: utcAt(15, '09:00') }, end: { dateTime: utcAt(15, '10:00') } });
+    await waitFor(async () => expect(await slots()).toHaveLength(1), { what: 'the pull with a renewed token' });
+    expect(stats()[ROUTES.token]).toBe(tokenRequests + 1);
+    const [after] = await system.dataSource.query(`SELECT credentials FROM sync_connections WHERE id = $1`, [connectionId]);
+    expect(after.credentials).not.toBe(before.credentials);
+    google.controls.user.deleteEvent(ALICE, event.id as string);
+    await waitFor(async () => expect(await slots()).toEqual([]), { what: 'the slot to go' });
+    expect(stats()[ROUTES.token]).toBe(tokenRequests + 1);
+  });
+
   it('lists the calendar in full when Google no longer accepts the sync token (410)', async () => {
     await waitForQuietPulls(system);
     google.controls.resetStats();
@@ -341,5 +356,10 @@ describe('Google Calendar sync (googleapis against the emulator)', () => {
     await connectThroughOAuth(system, 'google', staff.id, ALICE);
     await waitFor(async () => expect(await connection(system, connectionId)).toMatchObject({ status: 'active', lastError: null }), { what: 'the reconnect' });
     await waitFor(async () => expect(await slots()).toHaveLength(2), { what: 'the events made meanwhile' });
+
+    // Disconnecting stops the watch channel at Google.
+    await system.http(system.staffToken(staff.id)).delete(`/v1/connections/${connectionId}`).expect(204);
+    await waitFor(() => expect(google.controls.channels().filter((c) => c.active)).toEqual([]), { what: 'the channel to stop' });
+    expect(await slots()).toEqual([]);
   });
 });

@@ -232,6 +232,21 @@ describe('Microsoft Outlook sync (Graph SDK against the emulator)', () => {
     await waitFor(async () => expect(await slots()).toEqual([]), { what: 'the slot to go' });
   });
 
+  it('renews an access token Graph no longer accepts and stores the rotated refresh token sealed', async () => {
+    await waitForQuietPulls(system);
+    const [before] = await system.dataSource.query(`SELECT credentials FROM sync_connections WHERE id = $1`, [connectionId]);
+    const tokenRequests = stats()[ROUTES.token] ?? 0;
+    graph.controls.expireAccessTokens();
+    const event = graph.controls.user.createEvent(ALICE, { subject: 'Renewed', start: utcTime(utcAt(15, '09:00')), end: utcTime(utcAt(15, '10:00')) });
+    await waitFor(async () => expect(await slots()).toHaveLength(1), { what: 'the pull with a renewed token' });
+    expect(stats()[ROUTES.token]).toBe(tokenRequests + 1);
+    const [after] = await system.dataSource.query(`SELECT credentials FROM sync_connections WHERE id = $1`, [connectionId]);
+    expect(after.credentials).not.toBe(before.credentials);
+    graph.controls.user.deleteEvent(ALICE, event.id);
+    await waitFor(async () => expect(await slots()).toEqual([]), { what: 'the slot to go' });
+    expect(stats()[ROUTES.token]).toBe(tokenRequests + 1);
+  });
+
   it('starts a new delta round when Graph no longer knows the delta link (410 SyncStateNotFound)', async () => {
     await waitForQuietPulls(system);
     graph.controls.resetStats();
@@ -352,5 +367,10 @@ describe('Microsoft Outlook sync (Graph SDK against the emulator)', () => {
     await connectThroughOAuth(system, 'microsoft', staff.id, ALICE);
     await waitFor(async () => expect(await connection(system, connectionId)).toMatchObject({ status: 'active', lastError: null }), { what: 'the reconnect' });
     await waitFor(async () => expect(await slots()).toHaveLength(2), { what: 'the events made meanwhile' });
+
+    // Disconnecting deletes the subscription at Microsoft.
+    await system.http(system.staffToken(staff.id)).delete(`/v1/connections/${connectionId}`).expect(204);
+    await waitFor(() => expect(graph.controls.subscriptions()).toEqual([]), { what: 'the subscription to go' });
+    expect(await slots()).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { Public } from '@calbridge/core';
 import { Controller, Headers, HttpCode, Post } from '@nestjs/common';
-import { ApiExcludeEndpoint } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ChannelsService } from '../../engine/channels.service';
 
 /**
@@ -10,6 +10,7 @@ import { ChannelsService } from '../../engine/channels.service';
  * same empty 200 at once, whether it matched a channel or not (no oracle); a genuine one queues
  * a pull of the connection.
  */
+@ApiTags('calendar sync')
 @Controller('webhooks')
 @Public()
 export class GoogleWebhookController {
@@ -17,7 +18,7 @@ export class GoogleWebhookController {
 
   @Post('google')
   @HttpCode(200)
-  @ApiExcludeEndpoint()
+  @ApiOperation({ summary: 'Google Calendar push notifications (headers only: X-Goog-Channel-ID, X-Goog-Channel-Token, X-Goog-Resource-State); always an empty 200' })
   async notify(
     @Headers('x-goog-channel-id') channelId: string | undefined,
     @Headers('x-goog-channel-token') token: string | undefined,

@@ -1,6 +1,6 @@
 import { Public } from '@calbridge/core';
 import { Body, Controller, Post, Query, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ChannelSignal, ChannelsService } from '../../engine/channels.service';
 
@@ -25,13 +25,14 @@ interface Notification {
  * `missed` a full resync, `reauthorizationRequired` a renewal, `subscriptionRemoved` a new
  * subscription. Every batch gets the same 202 at once, whatever matched (no oracle).
  */
+@ApiTags('calendar sync')
 @Controller('webhooks')
 @Public()
 export class MicrosoftWebhookController {
   constructor(private readonly channels: ChannelsService) {}
 
   @Post('microsoft')
-  @ApiExcludeEndpoint()
+  @ApiOperation({ summary: 'Microsoft Graph change and lifecycle notifications; ?validationToken= answered 200 text/plain; otherwise always 202' })
   async notify(@Query('validationToken') validationToken: unknown, @Body() body: unknown, @Res() res: Response): Promise<void> {
     if (typeof validationToken === 'string') {
       res.status(200).set('X-Content-Type-Options', 'nosniff').type('text/plain').send(validationToken);
