@@ -4,7 +4,7 @@ import { ConsoleLogger, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 
@@ -33,6 +33,8 @@ export async function startBenchSystem(options: {
   prepare?: (databaseUrl: string) => Promise<void>;
 }): Promise<BenchSystem> {
   const dbName = `calbridge_bench_${options.name}_${randomBytes(3).toString('hex')}`;
+  // The api's port is chosen first so that PUBLIC_BASE_URL (webhooks, OAuth callbacks) names it.
+  const port = await freePort();
   const databaseUrl = withDatabase(benchPgUrl(), dbName);
   await migrateDatabase(databaseUrl);
   const env: Record<string, string> = {
@@ -41,7 +43,8 @@ export async function startBenchSystem(options: {
     DATABASE_URL: databaseUrl,
     REDIS_URL: benchRedisUrl(),
     QUEUE_PREFIX: `cbbench-${randomBytes(3).toString('hex')}`,
-    PORT: '0',
+    PORT: String(port),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     ...options.env,
   };
   Object.assign(process.env, env);
@@ -55,7 +58,7 @@ export async function startBenchSystem(options: {
     if (options.api !== false) {
       api = await NestFactory.create<NestExpressApplication>(ApiModule, { logger, bodyParser: false });
       configureApiApp(api);
-      await api.listen(0, '127.0.0.1');
+      await api.listen(port, '127.0.0.1');
       baseUrl = `http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}`;
     }
   } catch (error) {
@@ -77,4 +80,15 @@ export async function startBenchSystem(options: {
       await dropDatabase(benchPgUrl(), dbName);
     },
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
