@@ -6,7 +6,30 @@ import { hkdfSync } from 'node:crypto';
 export const syncConfig = registerAs('sync', () => {
   const env = currentEnv();
   const isProduction = env.NODE_ENV === 'production';
+  /** Google Calendar: enabled when GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET are set. */
+  const google =
+    env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET
+      ? {
+          clientId: env.GOOGLE_CLIENT_ID,
+          clientSecret: env.GOOGLE_CLIENT_SECRET,
+          apiBaseUrl: env.GOOGLE_API_BASE_URL,
+          authorizeUrl: env.GOOGLE_OAUTH_AUTHORIZE_URL,
+          tokenUrl: env.GOOGLE_OAUTH_TOKEN_URL,
+        }
+      : null;
+  /** Microsoft Outlook (Graph): enabled when MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET are set. */
+  const microsoft =
+    env.MICROSOFT_CLIENT_ID && env.MICROSOFT_CLIENT_SECRET
+      ? {
+          clientId: env.MICROSOFT_CLIENT_ID,
+          clientSecret: env.MICROSOFT_CLIENT_SECRET,
+          authorityUrl: env.MICROSOFT_AUTHORITY_URL,
+          graphBaseUrl: env.MICROSOFT_GRAPH_BASE_URL,
+        }
+      : null;
   return {
+    /** Keys of the providers this deployment offers: CalDAV always, OAuth providers when their client is configured. */
+    enabledProviders: ['caldav', ...(google ? ['google'] : []), ...(microsoft ? ['microsoft'] : [])],
     credentials: {
       key: env.CREDENTIALS_ENCRYPTION_KEY,
       previousKeys: (env.CREDENTIALS_PREVIOUS_KEYS ?? '')
@@ -52,27 +75,8 @@ export const syncConfig = registerAs('sync', () => {
       /** Where the user lands afterwards: the web UI, with the outcome in the fragment. */
       appUrl: `${env.PUBLIC_BASE_URL}/app/`,
     },
-    /** Google Calendar: enabled when GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET are set. */
-    google:
-      env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET
-        ? {
-            clientId: env.GOOGLE_CLIENT_ID,
-            clientSecret: env.GOOGLE_CLIENT_SECRET,
-            apiBaseUrl: env.GOOGLE_API_BASE_URL,
-            authorizeUrl: env.GOOGLE_OAUTH_AUTHORIZE_URL,
-            tokenUrl: env.GOOGLE_OAUTH_TOKEN_URL,
-          }
-        : null,
-    /** Microsoft Outlook (Graph): enabled when MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET are set. */
-    microsoft:
-      env.MICROSOFT_CLIENT_ID && env.MICROSOFT_CLIENT_SECRET
-        ? {
-            clientId: env.MICROSOFT_CLIENT_ID,
-            clientSecret: env.MICROSOFT_CLIENT_SECRET,
-            authorityUrl: env.MICROSOFT_AUTHORITY_URL,
-            graphBaseUrl: env.MICROSOFT_GRAPH_BASE_URL,
-          }
-        : null,
+    google,
+    microsoft,
     caldav: {
       defaultServerUrl: env.SYNC_CALDAV_DEFAULT_SERVER_URL,
       allowedHosts: (env.SYNC_CALDAV_ALLOWED_HOSTS ?? '')
@@ -85,11 +89,6 @@ export const syncConfig = registerAs('sync', () => {
 });
 
 export type SyncConfig = ReturnType<typeof syncConfig>;
-
-/** Keys of the providers this deployment offers: CalDAV always, OAuth providers when their client is configured. */
-export function enabledProviderKeys(config: Pick<SyncConfig, 'google' | 'microsoft'>): string[] {
-  return ['caldav', ...(config.google ? ['google'] : []), ...(config.microsoft ? ['microsoft'] : [])];
-}
 
 function deriveKey(base64Key: string, purpose: string): string {
   return Buffer.from(hkdfSync('sha256', Buffer.from(base64Key, 'base64'), Buffer.alloc(0), purpose, 32)).toString('base64');

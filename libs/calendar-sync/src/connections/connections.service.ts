@@ -165,7 +165,7 @@ export class ConnectionsService {
         // (CalDAV), push into the first writable calendar and pull from every calendar.
         const primaryId = account.calendars.find((c) => c.primary)?.externalId;
         const primary = live.find((k) => k.externalId === primaryId);
-        const push = primary && !primary.readOnly ? primary : primary ? null : (live.find((k) => !k.readOnly) ?? null);
+        const push = primary ? (primary.readOnly ? null : primary) : (live.find((k) => !k.readOnly) ?? null);
         await this.connections.setRoles(em, id, push?.id ?? null, primary ? [primary.id] : live.map((k) => k.id));
       }
       await this.audit.record(em, {

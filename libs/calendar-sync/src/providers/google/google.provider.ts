@@ -20,7 +20,7 @@ import type {
   WatchChannel,
   WatchRequest,
 } from '../calendar-provider';
-import { connectingAccount, idTokenClaims, OAuthCredentials, OAuthSession, toProviderCredentials } from '../oauth-session';
+import { connectingAccount, idTokenClaims, OAuthCredentials, OAuthSession } from '../oauth-session';
 import { ProviderError } from '../provider-error';
 import { GoogleClientFactory } from './google-client.factory';
 import { classifyGoogleError, googleStatusOf } from './google-errors';
@@ -89,7 +89,8 @@ export class GoogleProvider implements CalendarProvider {
         accessTokenExpiresAt: tokens.expiry_date ?? Date.now() + 3_600_000,
         scope: tokens.scope ?? null,
       };
-      const calendars = await this.listCalendars(connectingAccount(credentials));
+      const account = connectingAccount(credentials);
+      const calendars = await this.listCalendars(account);
       // The id token came straight from Google's token endpoint over TLS: its claims need no signature check (OIDC Core 3.1.3.7).
       const claims = idTokenClaims(tokens.id_token);
       const email = claims.email ?? calendars.find((c) => c.primary)?.externalId;
@@ -98,7 +99,7 @@ export class GoogleProvider implements CalendarProvider {
         accountId: claims.sub ?? email.toLowerCase(),
         accountEmail: email,
         serverUrl: null,
-        credentials: toProviderCredentials(credentials),
+        credentials: account.credentials,
         metadata: { email },
         calendars,
       };
@@ -109,15 +110,7 @@ export class GoogleProvider implements CalendarProvider {
 
   /** Calendars the account can read events of (free/busy-only ones cannot be pulled). */
   async listCalendars(account: AccountContext): Promise<RemoteCalendar[]> {
-    const session = this.session(account);
-    const items: calendar_v3.Schema$CalendarListEntry[] = [];
-    let pageToken: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const res = await this.call(session, (cal) => cal.calendarList.list({ maxResults: 250, minAccessRole: 'reader', pageToken }));
-      items.push(...(res.data.items ?? []));
-      pageToken = res.data.nextPageToken ?? undefined;
-      if (!pageToken) break;
-    }
+    const { items } = await this.pages(this.session(account), (cal, pageToken) => cal.calendarList.list({ maxResults: 250, minAccessRole: 'reader', pageToken }));
     return items
       .filter((c) => c.id && !c.deleted)
       .map((c) => ({
@@ -255,36 +248,38 @@ export class GoogleProvider implements CalendarProvider {
     calendarId: string,
     params: Omit<calendar_v3.Params$Resource$Events$List, 'calendarId' | 'pageToken' | 'maxResults'>,
   ): Promise<{ items: GoogleEvent[]; nextSyncToken: string | null }> {
-    const items: GoogleEvent[] = [];
-    let pageToken: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const res = await this.call(session, (cal) => cal.events.list({ singleEvents: true, ...params, calendarId, maxResults: PAGE_SIZE, pageToken }));
-      items.push(...(res.data.items ?? []));
-      pageToken = res.data.nextPageToken ?? undefined;
-      if (!pageToken) return { items, nextSyncToken: res.data.nextSyncToken ?? null };
-    }
-    throw new ProviderError('Transient', `Google listed more than ${MAX_PAGES} pages; giving up for now`);
+    const { items, last } = await this.pages(session, (cal, pageToken) => cal.events.list({ singleEvents: true, ...params, calendarId, maxResults: PAGE_SIZE, pageToken }));
+    return { items, nextSyncToken: last.nextSyncToken ?? null };
   }
 
   /** The instances of a series inside the window; null when the series is gone. */
   private async instances(session: OAuthSession, calendarId: string, eventId: string, window: { from: Date; to: Date }): Promise<GoogleEvent[] | null> {
-    const items: GoogleEvent[] = [];
-    let pageToken: string | undefined;
     try {
-      for (let page = 0; page < MAX_PAGES; page++) {
-        const res = await this.call(session, (cal) =>
-          cal.events.instances({ calendarId, eventId, timeMin: window.from.toISOString(), timeMax: window.to.toISOString(), maxResults: PAGE_SIZE, pageToken }),
-        );
-        items.push(...(res.data.items ?? []));
-        pageToken = res.data.nextPageToken ?? undefined;
-        if (!pageToken) break;
-      }
+      const { items } = await this.pages(session, (cal, pageToken) =>
+        cal.events.instances({ calendarId, eventId, timeMin: window.from.toISOString(), timeMax: window.to.toISOString(), maxResults: PAGE_SIZE, pageToken }),
+      );
+      return items;
     } catch (error) {
       const status = googleStatusOf(error);
       if (status === 404 || status === 410) return null;
       throw error;
     }
-    return items;
+  }
+
+  /** Follows `nextPageToken` to the end: every item, and the last page (which carries `nextSyncToken`). */
+  private async pages<P extends { items?: unknown[]; nextPageToken?: string | null }>(
+    session: OAuthSession,
+    fetchPage: (calendar: Calendar, pageToken: string | undefined) => Promise<{ data: P }>,
+  ): Promise<{ items: NonNullable<P['items']>; last: P }> {
+    const items = [] as unknown[] as NonNullable<P['items']>;
+    let pageToken: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const { data } = await this.call(session, (cal) => fetchPage(cal, pageToken));
+      items.push(...(data.items ?? []));
+      pageToken = data.nextPageToken ?? undefined;
+      if (!pageToken) return { items, last: data };
+    }
+    throw new ProviderError('Transient', `Google listed more than ${MAX_PAGES} pages; giving up for now`);
   }
 
   private session(account: AccountContext): OAuthSession {

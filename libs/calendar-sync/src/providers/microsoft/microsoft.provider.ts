@@ -18,7 +18,7 @@ import type {
   WatchChannel,
   WatchRequest,
 } from '../calendar-provider';
-import { connectingAccount, idTokenClaims, OAuthCredentials, oauthCredentialsOf, OAuthSession, toProviderCredentials } from '../oauth-session';
+import { connectingAccount, idTokenClaims, OAuthCredentials, OAuthSession } from '../oauth-session';
 import { ProviderError } from '../provider-error';
 import { GraphClientFactory, MicrosoftTokenResponse } from './graph-client.factory';
 import { classifyGraphError, GraphHttpError, graphStatusOf } from './graph-errors';
@@ -94,14 +94,8 @@ export class MicrosoftProvider implements CalendarProvider {
       const email = me.mail ?? claims.email ?? me.userPrincipalName ?? claims.preferred_username;
       const accountId = me.id ?? claims.oid;
       if (!email || !accountId) throw new ProviderError('Permanent', 'Microsoft did not say which account this is');
-      return {
-        accountId: accountId.toLowerCase(),
-        accountEmail: email,
-        serverUrl: null,
-        credentials: toProviderCredentials(oauthCredentialsOf(account)),
-        metadata: { email },
-        calendars: await this.listCalendars(account),
-      };
+      const calendars = await this.listCalendars(account);
+      return { accountId: accountId.toLowerCase(), accountEmail: email, serverUrl: null, credentials: account.credentials, metadata: { email }, calendars };
     } catch (error) {
       throw this.classifyError(error);
     }
@@ -110,13 +104,9 @@ export class MicrosoftProvider implements CalendarProvider {
   async listCalendars(account: AccountContext): Promise<RemoteCalendar[]> {
     const session = this.session(account);
     const client = this.graph(session);
-    const rows: Array<{ id: string; name?: string; hexColor?: string; canEdit?: boolean; isDefaultCalendar?: boolean }> = [];
-    let url: string | undefined = '/me/calendars?$top=100';
-    for (let page = 0; url && page < MAX_PAGES; page++) {
-      const res = (await session.run(() => client.api(url!).get())) as { value?: typeof rows; '@odata.nextLink'?: string };
-      rows.push(...(res.value ?? []));
-      url = res['@odata.nextLink'];
-    }
+    const rows = await this.all<{ id: string; name?: string; hexColor?: string; canEdit?: boolean; isDefaultCalendar?: boolean }>(session, client, () =>
+      client.api('/me/calendars').top(100).get(),
+    );
     return rows.map((c) => ({
       externalId: c.id,
       name: c.name ?? c.id,
@@ -259,16 +249,8 @@ export class MicrosoftProvider implements CalendarProvider {
   }
 
   /** Events of the calendar whose marker property `id` has `value`, with their key property. */
-  private async findByMarker(
-    session: OAuthSession,
-    client: Client,
-    calendar: CalendarRef,
-    id: string,
-    value: string,
-  ): Promise<Array<GraphEvent & { singleValueExtendedProperties?: Array<{ id: string; value: string }> }>> {
-    type Page = { value?: Array<GraphEvent & { singleValueExtendedProperties?: Array<{ id: string; value: string }> }>; '@odata.nextLink'?: string };
-    const rows: NonNullable<Page['value']> = [];
-    let res = (await session.run(() =>
+  private findByMarker(session: OAuthSession, client: Client, calendar: CalendarRef, id: string, value: string): Promise<MarkedEvent[]> {
+    return this.all<MarkedEvent>(session, client, () =>
       client
         .api(`/me/calendars/${encodeURIComponent(calendar.externalId)}/events`)
         .header('Prefer', IMMUTABLE_IDS)
@@ -276,14 +258,20 @@ export class MicrosoftProvider implements CalendarProvider {
         .expand(`singleValueExtendedProperties($filter=id eq '${GRAPH_MARKER.key}')`)
         .top(100)
         .get(),
-    )) as Page;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      rows.push(...(res.value ?? []));
-      const next = res['@odata.nextLink'];
-      if (!next) break;
-      res = (await session.run(() => client.api(next).header('Prefer', IMMUTABLE_IDS).get())) as Page;
+    );
+  }
+
+  /** Every row of a paged collection, following `@odata.nextLink`. */
+  private async all<T>(session: OAuthSession, client: Client, first: () => Promise<Page<T>>): Promise<T[]> {
+    const rows: T[] = [];
+    let page = await session.run(first);
+    for (let n = 1; ; n++) {
+      rows.push(...(page.value ?? []));
+      const next = page['@odata.nextLink'];
+      if (!next) return rows;
+      if (n >= MAX_PAGES) throw new ProviderError('Transient', `Graph listed more than ${MAX_PAGES} pages; giving up for now`);
+      page = await session.run(() => client.api(next).header('Prefer', IMMUTABLE_IDS).get());
     }
-    return rows;
   }
 
   private session(account: AccountContext): OAuthSession {
@@ -300,6 +288,13 @@ export class MicrosoftProvider implements CalendarProvider {
     return credentialsFrom(tokens, current.refreshToken);
   }
 }
+
+interface Page<T> {
+  value?: T[];
+  '@odata.nextLink'?: string;
+}
+
+type MarkedEvent = GraphEvent & { singleValueExtendedProperties?: Array<{ id: string; value: string }> };
 
 function credentialsFrom(tokens: MicrosoftTokenResponse, refreshToken: string): OAuthCredentials {
   return {
