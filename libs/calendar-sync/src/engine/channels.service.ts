@@ -17,6 +17,8 @@ interface ChannelRow {
   resource_id: string | null;
   token_hash: string;
   expires_at: Date;
+  /** When the channel's current term began: opened, or last renewed in place. */
+  created_at: Date;
 }
 
 /**
@@ -55,10 +57,9 @@ export class ChannelsService {
   async ensure(connection: SyncConnection, provider: CalendarProvider, account: AccountContext, pulled: SyncCalendar[]): Promise<void> {
     if (!provider.capabilities.watch || !provider.watch) return;
     const existing = await this.forConnection(connection.id);
-    const renewBefore = Date.now() + this.config.channels.renewWithinMs;
     for (const calendar of pulled) {
       const current = existing.filter((c) => c.calendar_id === calendar.id);
-      if (current.some((c) => new Date(c.expires_at).getTime() > renewBefore)) continue;
+      if (current.some((c) => !dueForRenewal(c, Date.now(), this.config.channels.renewWithinMs))) continue;
       const expiresAt = new Date(Date.now() + this.config.channels.ttlMs);
       if (current.length && (await this.renew(provider, account, current, expiresAt))) continue;
       try {
@@ -123,7 +124,8 @@ export class ChannelsService {
     const latest = current[current.length - 1];
     try {
       const renewed = await provider.renewWatch(account, toWatchChannel(latest), expiresAt);
-      await this.dataSource.query(`UPDATE sync_channels SET channel_id = $2, resource_id = $3, expires_at = $4 WHERE id = $1`, [
+      // created_at: the start of the channel's current term (see dueForRenewal).
+      await this.dataSource.query(`UPDATE sync_channels SET channel_id = $2, resource_id = $3, expires_at = $4, created_at = now() WHERE id = $1`, [
         latest.id,
         renewed.id,
         renewed.resourceId,
@@ -151,6 +153,18 @@ export class ChannelsService {
     }
     await this.dataSource.query(`DELETE FROM sync_channels WHERE id = $1`, [channel.id]);
   }
+}
+
+/**
+ * A channel is renewed (or replaced) once less than the renewal window remains — or, when the
+ * provider grants terms shorter than twice the window (Graph: under three days, against a window
+ * of three pull intervals), once less than half its term remains, so that it is not renewed at
+ * every pull. Never later than an hour before it expires.
+ */
+export function dueForRenewal(channel: { expires_at: Date; created_at: Date }, now: number, renewWithinMs: number): boolean {
+  const expiresAt = new Date(channel.expires_at).getTime();
+  const term = expiresAt - new Date(channel.created_at).getTime();
+  return expiresAt - now <= Math.max(Math.min(renewWithinMs, term / 2), Math.min(renewWithinMs, 3_600_000));
 }
 
 function toWatchChannel(row: ChannelRow): WatchChannel {
