@@ -5,12 +5,13 @@ import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { Logger } from 'nestjs-pino';
 import { randomBytes } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { Factory } from './factory';
+import { freePort } from './free-port';
 import { createTestDatabase } from './test-database';
 import { TEST_ENV, testRedisUrl } from './test-env';
 
@@ -206,18 +207,6 @@ export class TestSystem {
       restoreEnv(extra);
     }
   }
-}
-
-/** A loopback port nobody listens on right now (the api takes it a moment later). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function quietLogger(): ConsoleLogger {
