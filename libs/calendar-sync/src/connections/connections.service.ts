@@ -254,7 +254,7 @@ export class ConnectionsService {
     await this.requireOwner(principal, connection.staffId);
     if (connection.status === 'disconnected') throw ApiError.conflict('CONNECTION_DISCONNECTED', 'This connection was disconnected; connect the account again');
     if (connection.status === 'needs_reauth') {
-      throw ApiError.conflict('CONNECTION_NEEDS_REAUTH', 'The provider rejected the stored credentials; connect the account again with a new (app-specific) password');
+      throw ApiError.conflict('CONNECTION_NEEDS_REAUTH', 'The provider rejected the stored credentials; connect the account again (CalDAV: with a new app-specific password)');
     }
     await this.dataSource.transaction(async (em) => {
       await this.connections.resetCursors(id, em);
