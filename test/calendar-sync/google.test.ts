@@ -1,4 +1,4 @@
-import { PushedEventsRepository, syncConfig } from '@calbridge/calendar-sync';
+import { PushedEventsRepository, syncConfig, SyncQueues } from '@calbridge/calendar-sync';
 import { JobsService } from '@calbridge/scheduling';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
@@ -296,6 +296,20 @@ describe('Google Calendar sync (googleapis against the emulator)', () => {
     await waitFor(async () => expect(await connection(system, connectionId)).toMatchObject({ status: 'active', failureCount: 0, lastError: null }), { what: 'health' });
     google.controls.user.deleteEvent(ALICE, event.id as string);
     await waitFor(async () => expect(await slots()).toEqual([]), { what: 'the slot to go' });
+  });
+
+  it('the nightly reconcile puts back a pushed event deleted in Google (same id: deleted ids stay taken)', async () => {
+    const job = await system.factory.job({ venueId: venue.id, title: 'Drift', startsAt: utcAt(20, '09:00'), endsAt: utcAt(20, '10:00') });
+    await system.factory.assign(job.id, staff.id);
+    await waitForPushes(system, connectionId, [job.id]);
+    const [pushed] = ourEvents(job.id);
+    google.controls.user.deleteEvent(ALICE, pushed.id as string);
+    expect(ourEvents(job.id)).toEqual([]);
+    await system.app.get(SyncQueues).requestMaintenance('maintenance.reconcile', {}, `test-${Date.now()}`);
+    await waitFor(() => expect(ourEvents(job.id)).toEqual([expect.objectContaining({ id: pushed.id, status: 'tentative', summary: 'Drift' })]), {
+      what: 'the event to be put back',
+    });
+    expect(await slots()).toEqual([]);
   });
 
   // Replaces the worker.

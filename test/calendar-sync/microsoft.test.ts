@@ -1,4 +1,4 @@
-import { PushedEventsRepository } from '@calbridge/calendar-sync';
+import { PushedEventsRepository, SyncQueues } from '@calbridge/calendar-sync';
 import { JobsService } from '@calbridge/scheduling';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
@@ -311,6 +311,18 @@ describe('Microsoft Outlook sync (Graph SDK against the emulator)', () => {
     await waitFor(async () => expect(await slots()).toHaveLength(1), { what: 'the notified pull' });
     graph.controls.user.deleteEvent(ALICE, event.id);
     await waitFor(async () => expect(await slots()).toEqual([]), { what: 'the slot to go' });
+  });
+
+  it('the nightly reconcile puts back a pushed event deleted in Outlook', async () => {
+    const job = await system.factory.job({ venueId: venue.id, title: 'Drift', startsAt: utcAt(20, '09:00'), endsAt: utcAt(20, '10:00') });
+    await system.factory.assign(job.id, staff.id);
+    await waitForPushes(system, connectionId, [job.id]);
+    const [pushed] = ourEvents(job.id);
+    graph.controls.user.deleteEvent(ALICE, pushed.id);
+    expect(ourEvents(job.id)).toEqual([]);
+    await system.app.get(SyncQueues).requestMaintenance('maintenance.reconcile', {}, `test-${Date.now()}`);
+    await waitFor(() => expect(ourEvents(job.id)).toEqual([expect.objectContaining({ subject: 'Drift' })]), { what: 'the event to be put back' });
+    expect(await slots()).toEqual([]);
   });
 
   // Replaces the worker.
