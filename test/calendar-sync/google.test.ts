@@ -1,8 +1,6 @@
 import { PushedEventsRepository, syncConfig, SyncQueues } from '@calbridge/calendar-sync';
 import { JobsService } from '@calbridge/scheduling';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
-import { DataSource } from 'typeorm';
 import { RunningGoogleEmulator, startGoogleEmulator } from '../../apps/emulators/src';
 import { signState } from '../../libs/calendar-sync/src/connections/oauth-state';
 import { TEST_ADMIN } from '../support/factory';
@@ -22,7 +20,7 @@ import {
   waitForQuietPulls,
   waitUntilLive,
 } from './oauth-fixture';
-import { blockedSlots, connection, SlotView, utcAt } from './sync-fixture';
+import { blockedSlots, connection, crashBeforeMappingWrite, SlotView, utcAt } from './sync-fixture';
 
 /**
  * Google Calendar end to end: calbridge (api + worker, real Postgres and Redis) against the Google
@@ -316,18 +314,7 @@ describe('Google Calendar sync (googleapis against the emulator)', () => {
   it('a worker that dies between the remote insert and the mapping write leaves no duplicate after the retry', async () => {
     await system.worker!.close();
     system.worker = undefined;
-    const crashing = await system.startWorker((builder) =>
-      builder.overrideProvider(PushedEventsRepository).useFactory({
-        inject: [getDataSourceToken()],
-        factory: (dataSource: DataSource) => {
-          const repository = new PushedEventsRepository(dataSource);
-          repository.recordWrite = async () => {
-            throw new Error('simulated crash after the remote write');
-          };
-          return repository;
-        },
-      }),
-    );
+    const crashing = await system.startWorker(crashBeforeMappingWrite);
     const job = await system.factory.job({ venueId: venue.id, title: 'Crash test', startsAt: utcAt(30, '09:00'), endsAt: utcAt(30, '10:00') });
     const before = stats();
     await system.factory.assign(job.id, staff.id);
