@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { freePort } from '../../test/support/free-port';
 
 /** Postgres server and Redis used by benchmarks (defaults: the local ones). */
 export const benchPgUrl = (): string => process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -33,6 +34,8 @@ export async function startBenchSystem(options: {
   prepare?: (databaseUrl: string) => Promise<void>;
 }): Promise<BenchSystem> {
   const dbName = `calbridge_bench_${options.name}_${randomBytes(3).toString('hex')}`;
+  // The api's port is chosen first so that PUBLIC_BASE_URL (webhooks, OAuth callbacks) names it.
+  const port = await freePort();
   const databaseUrl = withDatabase(benchPgUrl(), dbName);
   await migrateDatabase(databaseUrl);
   const env: Record<string, string> = {
@@ -41,7 +44,8 @@ export async function startBenchSystem(options: {
     DATABASE_URL: databaseUrl,
     REDIS_URL: benchRedisUrl(),
     QUEUE_PREFIX: `cbbench-${randomBytes(3).toString('hex')}`,
-    PORT: '0',
+    PORT: String(port),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     ...options.env,
   };
   Object.assign(process.env, env);
@@ -55,7 +59,7 @@ export async function startBenchSystem(options: {
     if (options.api !== false) {
       api = await NestFactory.create<NestExpressApplication>(ApiModule, { logger, bodyParser: false });
       configureApiApp(api);
-      await api.listen(0, '127.0.0.1');
+      await api.listen(port, '127.0.0.1');
       baseUrl = `http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}`;
     }
   } catch (error) {

@@ -1,12 +1,10 @@
 import { JobsRepository, JobsService } from '@calbridge/scheduling';
 import { connectionKeyPrefix, PushedEventsRepository, SyncQueues } from '@calbridge/calendar-sync';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { TEST_ADMIN } from '../support/factory';
 import { icsProperty, Radicale, StoredObject } from '../support/radicale';
 import type { TestSystem } from '../support/test-system';
 import { waitFor } from '../support/wait';
-import { blockedSlots, connectCaldav, ConnectionView, observeProvider, remoteRequests, startSyncSystem, utcAt } from './sync-fixture';
+import { blockedSlots, connectCaldav, ConnectionView, crashBeforeMappingWrite, observeProvider, remoteRequests, startSyncSystem, utcAt } from './sync-fixture';
 
 /** Push: jobs assigned to a staff member appear in, move in, and leave their CalDAV calendar. */
 describe('calendar sync push (CalDAV, Radicale)', () => {
@@ -187,18 +185,7 @@ describe('calendar sync push (CalDAV, Radicale)', () => {
   it('a worker that dies between the remote write and the mapping write leaves no duplicate after the retry', async () => {
     await system.worker!.close();
     system.worker = undefined;
-    const crashing = await system.startWorker((builder) =>
-      builder.overrideProvider(PushedEventsRepository).useFactory({
-        inject: [getDataSourceToken()],
-        factory: (dataSource: DataSource) => {
-          const repository = new PushedEventsRepository(dataSource);
-          repository.recordWrite = async () => {
-            throw new Error('simulated crash after the remote write');
-          };
-          return repository;
-        },
-      }),
-    );
+    const crashing = await system.startWorker(crashBeforeMappingWrite);
     const job = await system.factory.job({ venueId: venue.id, title: 'Crash test', startsAt: utcAt(30, '09:00'), endsAt: utcAt(30, '10:00') });
     await system.factory.assign(job.id, staff.id);
     const ledger = system.app.get(PushedEventsRepository);

@@ -1,7 +1,9 @@
-import { AccountContext, CaldavProvider, syncConfig } from '@calbridge/calendar-sync';
+import { AccountContext, CaldavProvider, PushedEventsRepository, syncConfig } from '@calbridge/calendar-sync';
 import { MetricsService } from '@calbridge/core';
 import type { TestingModuleBuilder } from '@nestjs/testing';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
+import { DataSource } from 'typeorm';
 import { Radicale } from '../support/radicale';
 import { TestSystem, TestSystemOptions } from '../support/test-system';
 import { waitFor } from '../support/wait';
@@ -126,4 +128,18 @@ export function observeProvider(): ProviderObservation {
       }),
   };
   return observation;
+}
+
+/** Worker override: every mapping write after a remote write fails, as if the worker died between the two. */
+export function crashBeforeMappingWrite(builder: TestingModuleBuilder): TestingModuleBuilder {
+  return builder.overrideProvider(PushedEventsRepository).useFactory({
+    inject: [getDataSourceToken()],
+    factory: (dataSource: DataSource) => {
+      const repository = new PushedEventsRepository(dataSource);
+      repository.recordWrite = async () => {
+        throw new Error('simulated crash after the remote write');
+      };
+      return repository;
+    },
+  });
 }

@@ -73,7 +73,8 @@ describe('Google Calendar emulator (googleapis)', () => {
       expect(back.get('state')).toBe('signed-state-123');
       const code = back.get('code') as string;
 
-      const wrong = await failure(auth.getToken({ code, codeVerifier: `${codeVerifier.slice(0, -1)}x` }));
+      // A verifier differing in its last character (one that ends in "x" already gets a "y").
+      const wrong = await failure(auth.getToken({ code, codeVerifier: `${codeVerifier.slice(0, -1)}${codeVerifier.endsWith('x') ? 'y' : 'x'}` }));
       expect(wrong).toMatchObject({ status: 400, reason: 'invalid_grant' });
 
       const back2 = await authorize(url);

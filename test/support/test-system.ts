@@ -11,6 +11,7 @@ import { DataSource } from 'typeorm';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { Factory } from './factory';
+import { freePort } from './free-port';
 import { createTestDatabase } from './test-database';
 import { TEST_ENV, testRedisUrl } from './test-env';
 
@@ -19,7 +20,11 @@ export interface TestSystemOptions {
   api?: boolean;
   /** Boot the worker (default false). */
   worker?: boolean;
-  /** Listen on a free loopback port (needed when something outside calls the api, e.g. webhooks). */
+  /**
+   * Listen on a free loopback port (needed when something outside calls the api, e.g. webhooks).
+   * PUBLIC_BASE_URL then names that port (unless `env` sets it), so webhook and OAuth callback
+   * URLs handed to providers reach this api.
+   */
   listen?: boolean;
   /** Extra environment for this system (configuration names as in API.md). */
   env?: Record<string, string>;
@@ -62,6 +67,7 @@ export class TestSystem {
   static async start(options: TestSystemOptions = {}): Promise<TestSystem> {
     const db = await createTestDatabase();
     const queuePrefix = `cbtest-${process.env[TEST_ENV.runId]}-${randomBytes(3).toString('hex')}`;
+    const port = options.listen ? await freePort() : 0;
     const env: Record<string, string> = {
       NODE_ENV: 'test',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
@@ -71,7 +77,7 @@ export class TestSystem {
       QUEUE_PREFIX: queuePrefix,
       PORT: '0',
       OUTBOX_POLL_INTERVAL_MS: '200',
-      PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
+      PUBLIC_BASE_URL: options.listen ? `http://127.0.0.1:${port}` : 'http://127.0.0.1:3000',
       ...options.env,
     };
     const previousEnv: Record<string, string | undefined> = {};
@@ -99,7 +105,7 @@ export class TestSystem {
         api.useLogger(api.get(Logger));
         configureApiApp(api);
         if (options.listen) {
-          await api.listen(0, '127.0.0.1');
+          await api.listen(port, '127.0.0.1');
           const address = api.getHttpServer().address() as AddressInfo;
           baseUrl = `http://127.0.0.1:${address.port}`;
         } else {

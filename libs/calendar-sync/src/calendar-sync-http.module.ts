@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import { CalendarSyncModule } from './calendar-sync.module';
 import { ConnectionsController } from './connections/connections.controller';
+import { OAuthCallbackController } from './connections/oauth-callback.controller';
 import { StaffConnectionsController } from './connections/staff-connections.controller';
+import { GoogleWebhookController } from './providers/google/google-webhook.controller';
+import { MicrosoftWebhookController } from './providers/microsoft/microsoft-webhook.controller';
 
-/** The calendar sync REST API (api only). */
+/** The calendar sync REST API, OAuth callbacks and provider webhooks (api only). */
 @Module({
   imports: [CalendarSyncModule],
-  controllers: [StaffConnectionsController, ConnectionsController],
+  controllers: [StaffConnectionsController, ConnectionsController, OAuthCallbackController, GoogleWebhookController, MicrosoftWebhookController],
 })
 export class CalendarSyncHttpModule {}

@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { SchedulingModule } from '@calbridge/scheduling';
 import { ConnectionsRepository } from './connections/connections.repository';
 import { ConnectionsService } from './connections/connections.service';
+import { OAuthConnectService } from './connections/oauth-connect.service';
 import { SyncCalendar } from './connections/entities/sync-calendar.entity';
 import { SyncConnection } from './connections/entities/sync-connection.entity';
 import { CredentialsVault } from './credentials/credentials-vault.service';
@@ -13,6 +14,10 @@ import { ChannelsService } from './engine/channels.service';
 import { ConnectionRunner } from './engine/connection-runner.service';
 import { MaintenanceService } from './maintenance/maintenance.service';
 import { CaldavProvider } from './providers/caldav/caldav.provider';
+import { GoogleClientFactory } from './providers/google/google-client.factory';
+import { GoogleProvider } from './providers/google/google.provider';
+import { GraphClientFactory } from './providers/microsoft/graph-client.factory';
+import { MicrosoftProvider } from './providers/microsoft/microsoft.provider';
 import type { CalendarProvider } from './providers/calendar-provider';
 import { CALENDAR_PROVIDERS, ProviderRegistry } from './providers/provider-registry';
 import { ExternalSlotsRepository } from './pull/external-slots.repository';
@@ -22,15 +27,18 @@ import { PushedEventsRepository } from './push/pushed-events.repository';
 import { ConnectionSemaphore } from './queues/connection-semaphore';
 import { SYNC_CONFLICTS_QUEUE, SYNC_MAINTENANCE_QUEUE, SYNC_PULL_QUEUE, SYNC_PUSH_QUEUE } from './queues/sync-jobs';
 import { SyncQueues } from './queues/sync-queues.service';
-import { syncConfig } from './sync.config';
+import { SyncConfig, syncConfig } from './sync.config';
 
 /**
  * Providers of a deployment. A provider joins by being listed here (its module's class); the
- * engine finds it by key through the registry.
+ * engine finds it by key through the registry. OAuth providers are offered only when their
+ * client is configured (`enabledProviders` in the sync config).
  */
-const PROVIDER_CLASSES = [CaldavProvider];
+const PROVIDER_CLASSES = [CaldavProvider, GoogleProvider, MicrosoftProvider];
 
 const SERVICES = [
+  GoogleClientFactory,
+  GraphClientFactory,
   CredentialsVault,
   ConnectionsRepository,
   ExternalSlotsRepository,
@@ -42,6 +50,7 @@ const SERVICES = [
   ConnectionRunner,
   SyncQueues,
   ConnectionsService,
+  OAuthConnectService,
   PullService,
   PushService,
   MaintenanceService,
@@ -57,7 +66,11 @@ const SERVICES = [
   ],
   providers: [
     ...PROVIDER_CLASSES,
-    { provide: CALENDAR_PROVIDERS, useFactory: (...providers: CalendarProvider[]) => providers, inject: PROVIDER_CLASSES },
+    {
+      provide: CALENDAR_PROVIDERS,
+      inject: [syncConfig.KEY, ...PROVIDER_CLASSES],
+      useFactory: (config: SyncConfig, ...providers: CalendarProvider[]) => providers.filter((p) => config.enabledProviders.includes(p.key)),
+    },
     ...SERVICES,
   ],
   exports: [...SERVICES, ConfigModule, SchedulingModule],

@@ -1,11 +1,35 @@
 import { currentEnv } from '@calbridge/core';
 import { registerAs } from '@nestjs/config';
+import { hkdfSync } from 'node:crypto';
 
 /** Everything calendar sync reads from the environment (validated once in libs/core's schema). */
 export const syncConfig = registerAs('sync', () => {
   const env = currentEnv();
   const isProduction = env.NODE_ENV === 'production';
+  /** Google Calendar: enabled when GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET are set. */
+  const google =
+    env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET
+      ? {
+          clientId: env.GOOGLE_CLIENT_ID,
+          clientSecret: env.GOOGLE_CLIENT_SECRET,
+          apiBaseUrl: env.GOOGLE_API_BASE_URL,
+          authorizeUrl: env.GOOGLE_OAUTH_AUTHORIZE_URL,
+          tokenUrl: env.GOOGLE_OAUTH_TOKEN_URL,
+        }
+      : null;
+  /** Microsoft Outlook (Graph): enabled when MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET are set. */
+  const microsoft =
+    env.MICROSOFT_CLIENT_ID && env.MICROSOFT_CLIENT_SECRET
+      ? {
+          clientId: env.MICROSOFT_CLIENT_ID,
+          clientSecret: env.MICROSOFT_CLIENT_SECRET,
+          authorityUrl: env.MICROSOFT_AUTHORITY_URL,
+          graphBaseUrl: env.MICROSOFT_GRAPH_BASE_URL,
+        }
+      : null;
   return {
+    /** Keys of the providers this deployment offers: CalDAV always, OAuth providers when their client is configured. */
+    enabledProviders: ['caldav', ...(google ? ['google'] : []), ...(microsoft ? ['microsoft'] : [])],
     credentials: {
       key: env.CREDENTIALS_ENCRYPTION_KEY,
       previousKeys: (env.CREDENTIALS_PREVIOUS_KEYS ?? '')
@@ -42,6 +66,17 @@ export const syncConfig = registerAs('sync', () => {
       /** Channels expiring within this are replaced at the next pull (pulls run at least every interval). */
       renewWithinMs: Math.max(3_600_000, 3 * env.SYNC_PULL_INTERVAL_SECONDS * 1000),
     },
+    oauth: {
+      /** HMAC key of the signed OAuth `state` (OAUTH_STATE_SECRET, else derived from the credentials key). */
+      stateSecret: env.OAUTH_STATE_SECRET ?? deriveKey(env.CREDENTIALS_ENCRYPTION_KEY, 'calbridge oauth state'),
+      stateTtlMs: env.OAUTH_STATE_TTL_SECONDS * 1000,
+      /** Providers send the user back to `<PUBLIC_BASE_URL>/oauth/<provider>/callback` (the registered redirect URI). */
+      callbackBaseUrl: `${env.PUBLIC_BASE_URL}/oauth`,
+      /** Where the user lands afterwards: the web UI, with the outcome in the fragment. */
+      appUrl: `${env.PUBLIC_BASE_URL}/app/`,
+    },
+    google,
+    microsoft,
     caldav: {
       defaultServerUrl: env.SYNC_CALDAV_DEFAULT_SERVER_URL,
       allowedHosts: (env.SYNC_CALDAV_ALLOWED_HOSTS ?? '')
@@ -54,3 +89,7 @@ export const syncConfig = registerAs('sync', () => {
 });
 
 export type SyncConfig = ReturnType<typeof syncConfig>;
+
+function deriveKey(base64Key: string, purpose: string): string {
+  return Buffer.from(hkdfSync('sha256', Buffer.from(base64Key, 'base64'), Buffer.alloc(0), purpose, 32)).toString('base64');
+}

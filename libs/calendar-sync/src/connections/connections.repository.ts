@@ -97,8 +97,8 @@ export class ConnectionsRepository {
    * Writes health after a sync; never revives a connection the user disconnected (or that is
    * waiting for new credentials) behind their back.
    */
-  async writeHealth(id: string, health: ConnectionHealth, synced: boolean): Promise<void> {
-    await this.dataSource.query(
+  async writeHealth(id: string, health: ConnectionHealth, synced: boolean, em?: EntityManager): Promise<void> {
+    await this.manager(em).query(
       `UPDATE sync_connections
           SET status = CASE WHEN status IN ('disconnected') THEN status
                             WHEN status = 'needs_reauth' AND $2 <> 'needs_reauth' THEN status

@@ -161,9 +161,12 @@ export class ConnectionsService {
       const calendars = await this.connections.syncCalendars(em, id, account.calendars);
       const live = calendars.filter((k) => !k.removedAt);
       if (!live.some((k) => k.push || k.pull)) {
-        // Defaults: push into the first writable calendar, pull from every calendar.
-        const push = live.find((k) => !k.readOnly) ?? null;
-        await this.connections.setRoles(em, id, push?.id ?? null, live.map((k) => k.id));
+        // Defaults: the account's primary calendar is pushed to and pulled from; without one
+        // (CalDAV), push into the first writable calendar and pull from every calendar.
+        const primaryId = account.calendars.find((c) => c.primary)?.externalId;
+        const primary = live.find((k) => k.externalId === primaryId);
+        const push = primary ? (primary.readOnly ? null : primary) : (live.find((k) => !k.readOnly) ?? null);
+        await this.connections.setRoles(em, id, push?.id ?? null, primary ? [primary.id] : live.map((k) => k.id));
       }
       await this.audit.record(em, {
         actor,
@@ -251,7 +254,7 @@ export class ConnectionsService {
     await this.requireOwner(principal, connection.staffId);
     if (connection.status === 'disconnected') throw ApiError.conflict('CONNECTION_DISCONNECTED', 'This connection was disconnected; connect the account again');
     if (connection.status === 'needs_reauth') {
-      throw ApiError.conflict('CONNECTION_NEEDS_REAUTH', 'The provider rejected the stored credentials; connect the account again with a new (app-specific) password');
+      throw ApiError.conflict('CONNECTION_NEEDS_REAUTH', 'The provider rejected the stored credentials; connect the account again (CalDAV: with a new app-specific password)');
     }
     await this.dataSource.transaction(async (em) => {
       await this.connections.resetCursors(id, em);
@@ -317,7 +320,7 @@ export class ConnectionsService {
   }
 
   /** Connections are personal: the staff member themself, or an admin. Dispatchers may only read status. */
-  private async requireOwner(principal: Principal, staffId: string): Promise<void> {
+  async requireOwner(principal: Principal, staffId: string): Promise<void> {
     await this.staff.requireAccessible(principal, staffId);
     if (principal.role === 'dispatcher') {
       throw ApiError.forbidden('Only the staff member (or an admin) manages their calendar connections', 'CONNECTION_OWNER_ONLY');

@@ -4,17 +4,31 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ConnectionsService, ConnectionView } from './connections.service';
 import { CreateCaldavConnectionDto } from './dto/create-caldav-connection.dto';
+import { OAuthConnectService } from './oauth-connect.service';
 
 @ApiTags('calendar sync')
 @ApiBearerAuth()
 @Controller('v1/staff/:staffId/connections')
 export class StaffConnectionsController {
-  constructor(private readonly connections: ConnectionsService) {}
+  constructor(
+    private readonly connections: ConnectionsService,
+    private readonly oauth: OAuthConnectService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: "A staff member's calendar connections with their sync status (dispatchers of their venues may read)" })
   list(@CurrentPrincipal() principal: Principal, @Param('staffId', ParseIdPipe) staffId: string): Promise<ConnectionView[]> {
     return this.connections.list(principal, staffId);
+  }
+
+  @Get(':provider/authorize')
+  @ApiOperation({
+    summary:
+      'Start connecting Google or Outlook: the URL to send the user to (state signed and bound to the staff member, PKCE); ' +
+      'the provider returns the user to /oauth/<provider>/callback',
+  })
+  authorize(@CurrentPrincipal() principal: Principal, @Param('staffId', ParseIdPipe) staffId: string, @Param('provider') provider: string): Promise<{ url: string }> {
+    return this.oauth.authorize(principal, staffId, provider);
   }
 
   @Post('caldav')

@@ -26,14 +26,19 @@ export class AccountContexts {
       throw new ProviderError('AuthRevoked', 'The stored credentials cannot be decrypted; reconnect the account');
     }
     if (opened.stale) await this.store(connection.id, opened.credentials); // key rotation, as secrets are used
-    return {
+    const context: AccountContext = {
       connectionId: connection.id,
       accountId: connection.accountId,
       serverUrl: connection.serverUrl,
       credentials: opened.credentials,
       metadata: connection.metadata,
-      updateCredentials: (next) => this.store(connection.id, next),
+      updateCredentials: async (next) => {
+        await this.store(connection.id, next);
+        // Later calls of the same job (a push drain, a pull of several calendars) use the renewed token.
+        context.credentials = next;
+      },
     };
+    return context;
   }
 
   private async store(connectionId: string, credentials: ProviderCredentials): Promise<void> {

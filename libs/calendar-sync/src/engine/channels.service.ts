@@ -5,7 +5,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { SyncCalendar } from '../connections/entities/sync-calendar.entity';
 import { LIVE_STATUSES, SyncConnection } from '../connections/entities/sync-connection.entity';
-import type { AccountContext, CalendarProvider } from '../providers/calendar-provider';
+import type { AccountContext, CalendarProvider, WatchChannel } from '../providers/calendar-provider';
 import { SyncQueues } from '../queues/sync-queues.service';
 import { syncConfig } from '../sync.config';
 
@@ -17,14 +17,31 @@ interface ChannelRow {
   resource_id: string | null;
   token_hash: string;
   expires_at: Date;
+  /** When the channel's current term began: opened, or last renewed in place. */
+  created_at: Date;
 }
+
+/**
+ * What a provider's notification says about a channel, in the engine's terms (the webhook
+ * controllers translate their provider's wording).
+ */
+export type ChannelSignal =
+  /** Something changed in the calendar: pull what changed. */
+  | 'changed'
+  /** The provider lost notifications (Graph `missed`): list the calendars again in full. */
+  | 'missed'
+  /** The channel must be renewed now (Graph `reauthorizationRequired`). */
+  | 'renew'
+  /** The provider dropped the channel (Graph `subscriptionRemoved`): open a new one. */
+  | 'removed';
 
 /**
  * Push-notification channels for providers that have them (Google watch channels, Graph
  * subscriptions; CalDAV has none and polls). After each pull the engine makes sure every pulled
- * calendar has a channel that outlives the next pulls, replacing expiring ones (there is no
- * renewal call: a new channel, then the old one stopped). A notification only wakes a pull; the
- * cron fallback keeps sync correct when notifications are lost.
+ * calendar has a channel that outlives the next pulls: an expiring channel is renewed in place
+ * when the provider can (Graph `PATCH`), otherwise replaced (Google has no renewal call: a new
+ * channel, then the old one stopped). A notification only wakes a pull; the cron fallback keeps
+ * sync correct when notifications are lost.
  */
 @Injectable()
 export class ChannelsService {
@@ -40,16 +57,17 @@ export class ChannelsService {
   async ensure(connection: SyncConnection, provider: CalendarProvider, account: AccountContext, pulled: SyncCalendar[]): Promise<void> {
     if (!provider.capabilities.watch || !provider.watch) return;
     const existing = await this.forConnection(connection.id);
-    const renewBefore = Date.now() + this.config.channels.renewWithinMs;
     for (const calendar of pulled) {
       const current = existing.filter((c) => c.calendar_id === calendar.id);
-      if (current.some((c) => new Date(c.expires_at).getTime() > renewBefore)) continue;
+      if (current.some((c) => !dueForRenewal(c, Date.now(), this.config.channels.renewWithinMs))) continue;
+      const expiresAt = new Date(Date.now() + this.config.channels.ttlMs);
+      if (current.length && (await this.renew(provider, account, current, expiresAt))) continue;
       try {
         const token = randomBytes(32).toString('base64url');
         const channel = await provider.watch(
           account,
           { id: calendar.id, externalId: calendar.externalId, timezone: calendar.timezone, metadata: calendar.metadata },
-          { webhookUrl: `${this.config.channels.webhookBaseUrl}/${provider.key}`, token, expiresAt: new Date(Date.now() + this.config.channels.ttlMs) },
+          { webhookUrl: `${this.config.channels.webhookBaseUrl}/${provider.key}`, token, expiresAt },
         );
         await this.dataSource.query(
           `INSERT INTO sync_channels (connection_id, calendar_id, channel_id, resource_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -66,10 +84,13 @@ export class ChannelsService {
   }
 
   /**
-   * A provider called our webhook for `channelId` with `token`: a pull of that connection is
-   * queued when the token matches (compared in constant time). Returns whether it matched.
+   * A provider called our webhook for `channelId` with `token`. When the token matches (compared
+   * in constant time) a pull of that connection is queued — deduplicated: notifications arriving
+   * while one waits or runs cost at most one more pull — after acting on the signal: `missed`
+   * lists everything again, `renew` has the channel renewed by that pull, `removed` forgets the
+   * channel so that pull opens a new one. Returns whether the token matched.
    */
-  async notify(providerKey: string, channelId: string, token: string): Promise<boolean> {
+  async notify(providerKey: string, channelId: string, token: string, signal: ChannelSignal = 'changed'): Promise<boolean> {
     const rows: Array<ChannelRow & { status: string }> = await this.dataSource.query(
       `SELECT ch.*, c.status FROM sync_channels ch JOIN sync_connections c ON c.id = ch.connection_id
         WHERE ch.channel_id = $1 AND c.provider = $2`,
@@ -79,7 +100,9 @@ export class ChannelsService {
     const match = rows.find((r) => timingSafeEqual(Buffer.from(r.token_hash, 'hex'), presented));
     if (!match) return false;
     if (!LIVE_STATUSES.includes(match.status as (typeof LIVE_STATUSES)[number])) return true;
-    await this.queues.requestPull(match.connection_id, { full: false, refetch: false, reason: 'notification' }, `w${match.id}-${Math.floor(Date.now() / 1000)}`);
+    if (signal === 'renew') await this.dataSource.query(`UPDATE sync_channels SET expires_at = LEAST(expires_at, now()) WHERE id = $1`, [match.id]);
+    if (signal === 'removed') await this.dataSource.query(`DELETE FROM sync_channels WHERE id = $1`, [match.id]);
+    await this.queues.requestNotifiedPull(match.connection_id, { full: signal === 'missed', refetch: false, reason: `notification (${signal})` });
     return true;
   }
 
@@ -92,6 +115,30 @@ export class ChannelsService {
     return (await this.forConnection(connectionId)).length > 0;
   }
 
+  /**
+   * Renews the calendar's newest channel in place when the provider can, stopping any older
+   * ones. False when it cannot (no renewal call, or the provider no longer knows the channel).
+   */
+  private async renew(provider: CalendarProvider, account: AccountContext, current: ChannelRow[], expiresAt: Date): Promise<boolean> {
+    if (!provider.renewWatch) return false;
+    const latest = current[current.length - 1];
+    try {
+      const renewed = await provider.renewWatch(account, toWatchChannel(latest), expiresAt);
+      // created_at: the start of the channel's current term (see dueForRenewal).
+      await this.dataSource.query(`UPDATE sync_channels SET channel_id = $2, resource_id = $3, expires_at = $4, created_at = now() WHERE id = $1`, [
+        latest.id,
+        renewed.id,
+        renewed.resourceId,
+        renewed.expiresAt,
+      ]);
+    } catch (error) {
+      this.logger.warn({ connectionId: latest.connection_id, channelId: latest.id, err: (error as Error).message }, 'Could not renew a push channel; opening a new one');
+      return false;
+    }
+    for (const old of current.slice(0, -1)) await this.stopOne(provider, account, old);
+    return true;
+  }
+
   private forConnection(connectionId: string): Promise<ChannelRow[]> {
     return this.dataSource.query(`SELECT * FROM sync_channels WHERE connection_id = $1 ORDER BY expires_at`, [connectionId]);
   }
@@ -99,13 +146,29 @@ export class ChannelsService {
   private async stopOne(provider: CalendarProvider, account: AccountContext | null, channel: ChannelRow): Promise<void> {
     if (account && provider.unwatch) {
       try {
-        await provider.unwatch(account, { id: channel.channel_id, resourceId: channel.resource_id, expiresAt: new Date(channel.expires_at) });
+        await provider.unwatch(account, toWatchChannel(channel));
       } catch (error) {
         this.logger.warn({ channelId: channel.id, err: (error as Error).message }, 'Could not stop a push channel; it will expire');
       }
     }
     await this.dataSource.query(`DELETE FROM sync_channels WHERE id = $1`, [channel.id]);
   }
+}
+
+/**
+ * A channel is renewed (or replaced) once less than the renewal window remains — or, when the
+ * provider grants terms shorter than twice the window (Graph: under three days, against a window
+ * of three pull intervals), once less than half its term remains, so that it is not renewed at
+ * every pull. Never later than an hour before it expires.
+ */
+export function dueForRenewal(channel: { expires_at: Date; created_at: Date }, now: number, renewWithinMs: number): boolean {
+  const expiresAt = new Date(channel.expires_at).getTime();
+  const term = expiresAt - new Date(channel.created_at).getTime();
+  return expiresAt - now <= Math.max(Math.min(renewWithinMs, term / 2), Math.min(renewWithinMs, 3_600_000));
+}
+
+function toWatchChannel(row: ChannelRow): WatchChannel {
+  return { id: row.channel_id, resourceId: row.resource_id, expiresAt: new Date(row.expires_at) };
 }
 
 function hash(token: string): string {

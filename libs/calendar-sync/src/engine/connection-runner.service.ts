@@ -1,9 +1,13 @@
+import { AuditService } from '@calbridge/scheduling';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import { DataSource } from 'typeorm';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import { LIVE_STATUSES, SyncConnection } from '../connections/entities/sync-connection.entity';
 import { ProviderError } from '../providers/provider-error';
+import { SYNC_ACTOR } from '../pull/pull.service';
 import { ConnectionSemaphore } from '../queues/connection-semaphore';
 import { RetryLaterError } from '../queues/sync-jobs';
 import { syncConfig } from '../sync.config';
@@ -29,7 +33,9 @@ export class ConnectionRunner {
   private readonly logger = new Logger(ConnectionRunner.name);
 
   constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly connections: ConnectionsRepository,
+    private readonly audit: AuditService,
     private readonly semaphore: ConnectionSemaphore,
     @Inject(syncConfig.KEY) private readonly config: ConfigType<typeof syncConfig>,
   ) {}
@@ -54,7 +60,23 @@ export class ConnectionRunner {
       if (!(error instanceof ProviderError)) throw error; // database or programming errors: BullMQ's own back-off
       const current = (await this.connections.findById(connectionId)) ?? connection;
       const decision = decide(current, error, this.config.queues);
-      await this.connections.writeHealth(connectionId, decision.health, false);
+      if (decision.health.status === 'needs_reauth' && LIVE_STATUSES.includes(current.status)) {
+        // The provider refused the credentials: shown on the connection and recorded, once.
+        await this.dataSource.transaction(async (em) => {
+          await this.connections.writeHealth(connectionId, decision.health, false, em);
+          await this.audit.record(em, {
+            actor: SYNC_ACTOR,
+            action: 'calendar_connection.needs_reauth',
+            entityType: 'calendar_connection',
+            entityId: connectionId,
+            staffId: current.staffId,
+            before: { status: current.status },
+            after: { status: 'needs_reauth', reason: decision.health.lastError },
+          });
+        });
+      } else {
+        await this.connections.writeHealth(connectionId, decision.health, false);
+      }
       switch (decision.action.kind) {
         case 'retry':
           throw new RetryLaterError(error.message, decision.action.delayMs);

@@ -1,7 +1,7 @@
 import type { ProviderError } from './provider-error';
 
 /**
- * The one interface every calendar provider implements (CalDAV now; Google and Microsoft later).
+ * The one interface every calendar provider implements (CalDAV, Google, Microsoft).
  *
  * Providers never touch the database: the engine hands them what they need (decrypted
  * credentials, non-secret account metadata, the stored cursor, the versions it already knows)
@@ -53,6 +53,12 @@ export interface CalendarProvider {
   /** Push notifications (Google channels, Graph subscriptions). Absent for CalDAV (poll). */
   watch?(account: AccountContext, calendar: CalendarRef, request: WatchRequest): Promise<WatchChannel>;
   unwatch?(account: AccountContext, channel: WatchChannel): Promise<void>;
+  /**
+   * Extends a channel in place (Graph: `PATCH` of the subscription, which also reauthorizes it).
+   * Optional: without it the engine replaces an expiring channel by a new one (Google has no
+   * renewal call). A channel the provider no longer knows fails with `NotFound`.
+   */
+  renewWatch?(account: AccountContext, channel: WatchChannel, expiresAt: Date): Promise<WatchChannel>;
 
   /** The one place this provider's SDK/HTTP errors become engine codes. Pure. */
   classifyError(error: unknown): ProviderError;
@@ -100,7 +106,7 @@ export interface AccountContext {
   metadata: ProviderMetadata;
   /**
    * The provider renewed credentials (an OAuth access token refresh): the engine stores them,
-   * encrypted, before the call returns.
+   * encrypted, before the call returns, and `credentials` holds them from then on.
    */
   updateCredentials(next: ProviderCredentials): Promise<void>;
 }
@@ -112,6 +118,12 @@ export interface RemoteCalendar {
   color: string | null;
   timezone: string | null;
   readOnly: boolean;
+  /**
+   * The account's main calendar (Google's primary, Outlook's default calendar): on connect it
+   * becomes the push target and the pull source. Without one, calbridge pushes into the first
+   * writable calendar and pulls from all of them.
+   */
+  primary?: boolean;
   /** Provider data the engine keeps with the calendar and hands back (e.g. supported reports). */
   metadata: ProviderMetadata;
 }

@@ -1,6 +1,6 @@
 import { interpretCalendarObject } from '../ical/interpret-ical';
 import { fold, renderEventIcs } from '../ical/render-ical';
-import { buildOutboundEvent, connectionKeyPrefix, contentHash, eventKey, JobSnapshot, OutboundPolicy } from './outbound-event';
+import { buildOutboundEvent, connectionKeyPrefix, contentHash, eventKey, isEventKey, JobSnapshot, OutboundPolicy } from './outbound-event';
 
 const job = (over: Partial<JobSnapshot> = {}): JobSnapshot => ({
   id: '7d0c8f8e-7d0a-4a53-9d43-0b6a7d1f7c11',
@@ -69,6 +69,8 @@ describe('buildOutboundEvent', () => {
     expect(key).toMatch(/^[0-9a-v]{34}$/);
     expect(key.startsWith(connectionKeyPrefix(target.connectionId))).toBe(true);
     expect(eventKey('c0ffee00-0000-4000-8000-000000000002', job().id)).not.toBe(key);
+    expect(isEventKey(key)).toBe(true);
+    expect([null, undefined, '', 'cb', `${key}x`, key.toUpperCase(), 'calbridge-job-7-v1'].map(isEventKey)).toEqual([false, false, false, false, false, false, false]);
   });
 });
 

@@ -42,6 +42,11 @@ export function eventKey(connectionId: string, jobId: string): string {
   return connectionKeyPrefix(connectionId) + base32hex(createHash('sha256').update(`${connectionId}:${jobId}`).digest()).slice(0, 26);
 }
 
+/** Whether a value has the shape of an event key (`cb` + 32 base32hex characters): how pulls recognise events calbridge pushed. */
+export function isEventKey(value: unknown): boolean {
+  return typeof value === 'string' && /^cb[0-9a-v]{32}$/.test(value);
+}
+
 /** The start every key of this connection shares (drift repair finds the connection's own events by it). */
 export function connectionKeyPrefix(connectionId: string): string {
   return `cb${base32hex(createHash('sha256').update(connectionId).digest()).slice(0, 6)}`;

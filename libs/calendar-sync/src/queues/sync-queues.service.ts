@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { JobsOptions, Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
 import { syncConfig } from '../sync.config';
 import {
   ConflictsJob,
@@ -47,6 +48,18 @@ export class SyncQueues {
 
   async requestPull(connectionId: string, data: Omit<PullJob['data'], 'connectionId'>, dedupe: string): Promise<void> {
     await this.pull.add('pull.connection' satisfies PullJob['name'], { connectionId, ...data } satisfies PullJob['data'], this.options(jobId('pull', connectionId, dedupe)));
+  }
+
+  /**
+   * A pull woken by a push notification. Deduplicated per connection: while one waits, more
+   * notifications change nothing; one arriving while it runs queues exactly one more (it may
+   * have listed the calendar before that change), so a burst costs a pull or two and loses nothing.
+   */
+  async requestNotifiedPull(connectionId: string, data: Omit<PullJob['data'], 'connectionId'>): Promise<void> {
+    await this.pull.add('pull.connection' satisfies PullJob['name'], { connectionId, ...data } satisfies PullJob['data'], {
+      ...this.options(jobId('pull', connectionId, 'n', randomUUID())),
+      deduplication: { id: jobId('pull-notified', connectionId, data.full ? 'full' : 'changes'), keepLastIfActive: true },
+    });
   }
 
   async requestMaintenance<J extends MaintenanceJob>(name: J['name'], data: J['data'], dedupe: string): Promise<void> {

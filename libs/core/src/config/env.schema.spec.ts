@@ -57,6 +57,7 @@ describe('environment schema', () => {
     expect(problemsOf({ GOOGLE_CLIENT_ID: 'id' }).join()).toMatch(/GOOGLE_CLIENT_SECRET/);
     expect(problemsOf({ MICROSOFT_CLIENT_SECRET: 's' }).join()).toMatch(/MICROSOFT_CLIENT_ID/);
     expect(problemsOf({ GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 's' })).toEqual([]);
+    expect(problemsOf({ OAUTH_STATE_SECRET: 'too-short' }).join()).toMatch(/OAUTH_STATE_SECRET/);
   });
 
   it('rejects an encryption key that is not 32 bytes', () => {

@@ -145,6 +145,13 @@ export const envSchema = z
     SYNC_CALDAV_ALLOWED_HOSTS: z.string().optional(),
     /** Allow CalDAV servers on loopback/private addresses (default: everywhere but production). */
     SYNC_CALDAV_ALLOW_PRIVATE_NETWORKS: bool.optional(),
+    /**
+     * HMAC key signing the OAuth `state` (Google/Microsoft connect). Unset: derived from
+     * CREDENTIALS_ENCRYPTION_KEY (HKDF), so a deployment needs no extra secret.
+     */
+    OAUTH_STATE_SECRET: z.string().min(MIN_SECRET_LENGTH).optional(),
+    /** How long a user has to finish the provider's consent screen. */
+    OAUTH_STATE_TTL_SECONDS: int(60, 3600).default(600),
   })
   .superRefine((env, ctx) => {
     const pairs: Array<[string | undefined, string | undefined, string]> = [

@@ -23,6 +23,7 @@ import type {
   UpsertResult,
 } from '../calendar-provider';
 import { ProviderError } from '../provider-error';
+import { remoteRequestsCounter } from '../remote-requests';
 import { CaldavHttpError, classifyCaldavError } from './caldav-errors';
 import { caldavFetch } from './caldav-transport';
 import { assertServerUrlAllowed } from './server-url-policy';
@@ -68,7 +69,7 @@ export class CaldavProvider implements CalendarProvider {
     @Inject(syncConfig.KEY) private readonly config: ConfigType<typeof syncConfig>,
     metrics: MetricsService,
   ) {
-    this.requests = metrics.counter('calbridge_sync_remote_requests_total', 'HTTP requests sent to calendar providers', ['provider', 'method']);
+    this.requests = remoteRequestsCounter(metrics);
   }
 
   classifyError(error: unknown): ProviderError {
