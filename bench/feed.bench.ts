@@ -13,7 +13,7 @@ const JOBS_PER_DAY = 6;
 const ZONE = 'Europe/Berlin';
 const CONNECTIONS = 50;
 const SECONDS = Number(process.env.BENCH_FEED_SECONDS ?? 5);
-const ROUNDS = Number(process.env.BENCH_FEED_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_FEED_ROUNDS ?? 7);
 const ADMIN = { role: 'admin' as const, subject: 'bench-admin', venueIds: [] };
 
 interface CannonResult {

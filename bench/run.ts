@@ -27,7 +27,7 @@ const SCENARIOS: Record<string, () => Promise<{ run: Scenario }>> = {
 function reexecTrustingEmulatorCa(names: string[]): boolean {
   if (!names.includes('microsoft') || process.env.CALBRIDGE_BENCH_CA_TRUSTED) return false;
   const ca = extraCaCertsFile(process.env.NODE_EXTRA_CA_CERTS);
-  const child = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin'), '--transpile-only', '-r', 'tsconfig-paths/register', __filename, ...process.argv.slice(2)], {
+  const child = spawnSync(process.execPath, ['--enable-source-maps', '-r', require.resolve('./support/register.js'), __filename, ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: { ...process.env, NODE_EXTRA_CA_CERTS: ca, CALBRIDGE_BENCH_CA_TRUSTED: '1' },
   });

@@ -1,5 +1,5 @@
 import { RedisService } from '@calbridge/core';
-import { FeedRenderer, FeedsRepository } from '@calbridge/ical-feed';
+import { FeedHeadsConnection, FeedRenderer, FeedsRepository } from '@calbridge/ical-feed';
 import { at } from '../support/factory';
 import { TestSystem } from '../support/test-system';
 import { eventsOf, feedPath, jobUid, poll, prop } from './support/feeds';
@@ -64,6 +64,7 @@ describe('feed caching and freshness', () => {
     const heads = jest.spyOn(system.get<FeedsRepository>(FeedsRepository), 'heads');
     const pool = (system.dataSource.driver as unknown as { master: { query: (...a: unknown[]) => unknown } }).master;
     const poolQuery = jest.spyOn(pool, 'query');
+    const lookups = jest.spyOn(system.get<FeedHeadsConnection>(FeedHeadsConnection), 'query');
     const dataSourceQuery = jest.spyOn(system.dataSource, 'query');
     const redis = jest.spyOn(system.get<RedisService>(RedisService).client, 'multi');
     try {
@@ -71,11 +72,12 @@ describe('feed caching and freshness', () => {
       expect((await poll(system, path)).status).toBe(200); // unconditional: same bytes from the cache
       expect(render).not.toHaveBeenCalled();
       expect(heads).toHaveBeenCalledTimes(2);
-      expect(poolQuery).toHaveBeenCalledTimes(2);
+      expect(lookups).toHaveBeenCalledTimes(2); // the feed lookup connection's prepared statement...
+      expect(poolQuery).not.toHaveBeenCalled(); // ...and nothing else
       expect(dataSourceQuery).not.toHaveBeenCalled();
       expect(redis).not.toHaveBeenCalled();
     } finally {
-      for (const spy of [render, heads, poolQuery, dataSourceQuery, redis]) spy.mockRestore();
+      for (const spy of [render, heads, lookups, poolQuery, dataSourceQuery, redis]) spy.mockRestore();
     }
   });
 

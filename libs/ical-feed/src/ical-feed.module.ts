@@ -1,6 +1,8 @@
+import { databaseConfig } from '@calbridge/database';
 import { SchedulingModule } from '@calbridge/scheduling';
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { FeedHeadsConnection } from './feeds/feed-heads.connection';
 import { FeedsRepository } from './feeds/feeds.repository';
 import { FeedsService } from './feeds/feeds.service';
 import { feedConfig } from './ical-feed.config';
@@ -15,6 +17,7 @@ import { FeedTokenService } from './tokens/feed-token.service';
 
 const PROVIDERS = [
   FeedTokenService,
+  FeedHeadsConnection,
   FeedsRepository,
   FeedsService,
   FeedJobsRepository,
@@ -28,7 +31,7 @@ const PROVIDERS = [
 
 /** Feed tokens, management and rendering (no controllers: see IcalFeedHttpModule). */
 @Module({
-  imports: [ConfigModule.forFeature(feedConfig), SchedulingModule],
+  imports: [ConfigModule.forFeature(feedConfig), ConfigModule.forFeature(databaseConfig), SchedulingModule],
   providers: PROVIDERS,
   exports: PROVIDERS,
 })

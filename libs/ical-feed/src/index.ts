@@ -4,6 +4,7 @@ export * from './ical-feed-http.module';
 export * from './tokens/feed-token';
 export * from './tokens/feed-token.service';
 export * from './feeds/feeds.repository';
+export * from './feeds/feed-heads.connection';
 export * from './feeds/feeds.service';
 export * from './feeds/feed.view';
 export * from './rendering/feed-builder';

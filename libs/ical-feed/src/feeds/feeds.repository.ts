@@ -2,6 +2,7 @@ import { rowsOf } from '@calbridge/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { FeedHeadsConnection } from './feed-heads.connection';
 
 /** A feed as stored, with its venue's name (management endpoints). */
 export interface StaffFeedRecord {
@@ -56,14 +57,12 @@ const HEADS_BY_KEYS = `${HEAD_SELECT}
     JOIN unnest($1::uuid[], $2::uuid[]) AS k(staff_id, venue_id)
       ON k.staff_id = f.staff_id AND k.venue_id = f.venue_id`;
 
-/** The part of pg's Pool this repository uses. */
-interface PgPool {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Array<Record<string, unknown>> }>;
-}
-
 @Injectable()
 export class FeedsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly lookups: FeedHeadsConnection,
+  ) {}
 
   /**
    * Creates the feeds a staff member is missing for the given venues (one per membership; a
@@ -127,16 +126,15 @@ export class FeedsRepository {
 
   /**
    * Heads of many feeds in one query: the query every poll of every feed waits for (batched
-   * by FeedLookupLoader). Outside a transaction it goes to the pool as a named (prepared)
-   * statement, skipping TypeORM's per-query work and Postgres's parse and plan.
+   * by FeedLookupLoader). Outside a transaction it runs on the feed lookup connection as a named
+   * (prepared) statement, skipping the pool, TypeORM's per-query work and Postgres's parse and plan.
    */
   async heads(keys: FeedKey[], em?: EntityManager): Promise<FeedHead[]> {
     if (!keys.length) return [];
     const values = [keys.map((k) => k.staffId), keys.map((k) => k.venueId)];
-    const pool = em ? undefined : (this.dataSource.driver as { master?: PgPool }).master;
-    const rows: Array<Record<string, unknown>> = pool
-      ? (await pool.query({ name: 'calbridge_feed_heads', text: HEADS_BY_KEYS, values })).rows
-      : await (em ?? this.dataSource.manager).query(HEADS_BY_KEYS, values);
+    const rows: Array<Record<string, unknown>> = em
+      ? await em.query(HEADS_BY_KEYS, values)
+      : await this.lookups.query('calbridge_feed_heads', HEADS_BY_KEYS, values);
     return rows.map(toHead);
   }
 }
