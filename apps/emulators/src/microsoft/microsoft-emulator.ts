@@ -2,7 +2,7 @@ import { AccountDirectory } from '../oauth/consent';
 import { registerMicrosoftOAuthRoutes } from '../oauth/microsoft-oauth';
 import { OAuthAuthority, OAuthClientConfig } from '../oauth/oauth-authority';
 import { systemClock } from '../shared/clock';
-import { CommonControls, commonControls, controlBody, registerCommonControlRoutes } from '../shared/controls';
+import { CommonControls, commonControls, controlBody, controlCall, registerCommonControlRoutes } from '../shared/controls';
 import { EmulatorHost } from '../shared/emulator-host';
 import { CommonEmulatorOptions, DEFAULT_ACCOUNT } from '../shared/emulator-options';
 import { HttpError, listen, sendEmpty, sendJson } from '../shared/http-kit';
@@ -337,14 +337,7 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions =
 function registerMicrosoftControlRoutes(host: EmulatorHost, controls: MicrosoftEmulatorControls): void {
   const r = host.router;
   const c = '/__emulator';
-  const wrap = <T>(fn: () => T): T => {
-    try {
-      return fn();
-    } catch (error) {
-      if (error instanceof HttpError) throw error;
-      throw new HttpError(400, { error: (error as Error).message });
-    }
-  };
+  const wrap = controlCall;
   r.add('GET', `${c}/accounts`, 'control', (ctx) => sendJson(ctx.res, 200, controls.accounts()));
   r.add('POST', `${c}/accounts`, 'control', async (ctx) => {
     const b = await controlBody(ctx);

@@ -109,6 +109,16 @@ export function controlBody(ctx: RequestContext): Promise<Json> {
     .then((b) => (typeof b === 'object' && b !== null && !Array.isArray(b) ? (b as Json) : {}));
 }
 
+/** Runs a control action; a plain error (bad input) becomes a 400 with its message. */
+export function controlCall<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    throw new HttpError(400, { error: (error as Error).message });
+  }
+}
+
 const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
