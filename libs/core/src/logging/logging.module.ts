@@ -3,7 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { appConfig } from '../config/core.config';
-import { REDACT_PATHS, REDACTED, sanitizeUrl } from './redact';
+import { REDACT_PATHS, REDACTED, sanitizeUrl, serializeError } from './redact';
 
 /** Structured JSON logs (pino) with secrets redacted, for the api, the worker and the CLI. */
 @Module({})
@@ -29,6 +29,9 @@ export class LoggingModule {
                   url: sanitizeUrl(req.url),
                 }),
                 res: (res: ServerResponse & { statusCode: number }) => ({ statusCode: res.statusCode }),
+                // Failed queries carry their parameters (names, emails, phones) and Postgres
+                // quotes values in its details: both are removed before anything is written.
+                err: serializeError,
               },
             },
           }),
