@@ -21,3 +21,4 @@ export * from './time/time';
 export * from './core.module';
 export * from './queue/queue.module';
 export * from './http/configure-api-app';
+export * from './http/input-guard';

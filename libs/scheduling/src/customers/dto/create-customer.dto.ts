@@ -1,3 +1,4 @@
+import { IsOptionalNonNull } from '@calbridge/core';
 import { IsEmail, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { Trim } from '../../common/validators';
 
@@ -29,14 +30,14 @@ export class CreateCustomerDto {
 }
 
 export class UpdateCustomerDto {
-  @IsOptional()
+  @IsOptionalNonNull()
   @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
   firstName?: string;
 
-  @IsOptional()
+  @IsOptionalNonNull()
   @Trim()
   @IsString()
   @IsNotEmpty()
