@@ -4,7 +4,7 @@ describe('operations endpoints', () => {
   let system: TestSystem;
 
   beforeAll(async () => {
-    system = await TestSystem.start({ worker: true });
+    system = await TestSystem.start({ worker: true, env: { METRICS_PUBLIC: 'true' } });
   });
   afterAll(() => system?.stop());
 

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AuthModule } from './auth/auth.module';
-import { appConfig, authConfig, redisConfig } from './config/core.config';
+import { appConfig, authConfig, httpConfig, redisConfig } from './config/core.config';
 import { validateEnv } from './config/env';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -22,7 +22,7 @@ export class CoreModule {
           ignoreEnvFile: true,
           cache: true,
           validate: validateEnv,
-          load: [appConfig, authConfig, redisConfig],
+          load: [appConfig, authConfig, redisConfig, httpConfig],
         }),
         LoggingModule.forRoot(service),
         RedisModule,

@@ -22,3 +22,5 @@ export * from './core.module';
 export * from './queue/queue.module';
 export * from './http/configure-api-app';
 export * from './http/input-guard';
+export * from './http/security-headers';
+export * from './http/body-timeout';

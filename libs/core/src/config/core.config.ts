@@ -22,3 +22,12 @@ export const redisConfig = registerAs('redis', () => {
   const env = currentEnv();
   return { url: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX };
 });
+
+export const httpConfig = registerAs('http', () => {
+  const env = currentEnv();
+  return {
+    bodyTimeoutMs: env.HTTP_BODY_TIMEOUT_MS,
+    hstsMaxAgeSeconds: env.HSTS_MAX_AGE_SECONDS,
+    metrics: { token: env.METRICS_TOKEN ?? null, public: env.METRICS_PUBLIC },
+  };
+});

@@ -97,6 +97,16 @@ export const envSchema = z
 
     DEMO_DATA: bool.optional(),
 
+    // HTTP hardening (libs/core/src/http; README "Operations").
+    /** A request body must have fully arrived this long after the request started, or the answer is 408. */
+    HTTP_BODY_TIMEOUT_MS: int(100, 600_000).default(15_000),
+    /** Strict-Transport-Security max-age for requests that came over https (directly or via a trusted proxy); 0 = never. */
+    HSTS_MAX_AGE_SECONDS: int(0, 63_072_000).default(15_552_000),
+    /** Bearer token a Prometheus scraper sends to GET /metrics (unset and METRICS_PUBLIC off: /metrics answers 404). */
+    METRICS_TOKEN: z.string().min(16).optional(),
+    /** Serve GET /metrics to anyone (only behind a network that keeps it private). */
+    METRICS_PUBLIC: bool.default('false'),
+
     // iCal feed (libs/ical-feed/src/ical-feed.config.ts; README "iCal feed").
     FEED_TOKEN_TTL_DAYS: int(1, 3650).default(183),
     FEED_EXPIRY_WARNING_DAYS: int(0, 365).default(14),
