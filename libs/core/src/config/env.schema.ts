@@ -122,6 +122,10 @@ export const envSchema = z
     FEED_CACHE_MAX_MB: int(1, 16_384).default(128),
     FEED_EVENT_CACHE_MAX_ENTRIES: int(0, 10_000_000).default(100_000),
     FEED_FAST_PATH: bool.default('true'),
+    /** Feed heads kept in memory per api process (staff members); 0 = every poll asks Postgres. */
+    FEED_HEAD_CACHE_MAX_ENTRIES: int(0, 10_000_000).default(100_000),
+    /** Longest a poll may be answered from memory without proof (a heartbeat through LISTEN/NOTIFY) that it saw every change. */
+    FEED_HEAD_MAX_STALENESS_MS: int(100, 60_000).default(1_000),
 
     OUTBOX_RELAY_ENABLED: bool.default('true'),
     OUTBOX_POLL_INTERVAL_MS: int(50, 60_000).default(1000),

@@ -106,7 +106,12 @@ export class FeedRequestHandler {
       const file = match?.[2] ?? '';
       const token = file.endsWith('.ics') ? file.slice(0, -4) : '';
       const claims = match && token ? this.serving.claims(staffId, token) : null;
-      let resolution = claims ? this.serving.settle(staffId, token, claims, await this.serving.lookup(staffId, claims)) : INVALID_URL;
+      let resolution: FeedResolution | Promise<FeedResolution> = INVALID_URL;
+      if (claims) {
+        let head = this.serving.lookup(staffId, claims);
+        if (head instanceof Promise) head = await head;
+        resolution = this.serving.settle(staffId, token, claims, head);
+      }
       if (resolution instanceof Promise) resolution = await resolution;
       const answered = this.respond(req, res, resolution, address);
       outcome = typeof answered === 'string' ? answered : await answered;
