@@ -1,5 +1,5 @@
 import { MetricsService } from '@calbridge/core';
-import { AuditService, ConflictsService, StaffRepository, systemActor } from '@calbridge/scheduling';
+import { AuditService, BlockedSlotsService, ConflictsService, StaffRepository, systemActor } from '@calbridge/scheduling';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -54,6 +54,7 @@ export class PullService {
     private readonly staff: StaffRepository,
     private readonly conflicts: ConflictsService,
     private readonly audit: AuditService,
+    private readonly blockedSlots: BlockedSlotsService,
     @Inject(syncConfig.KEY) private readonly config: ConfigType<typeof syncConfig>,
     metrics: MetricsService,
   ) {
@@ -145,6 +146,7 @@ export class PullService {
           after: { connectionId: connection.id, ...applied, full: changes.complete },
         });
       }
+      await this.blockedSlots.externalSlotsChanged(em, { staffId: connection.staffId, ...applied });
       await this.conflicts.refresh(em, [connection.staffId], SYNC_ACTOR);
       summary.slots.created += applied.created;
       summary.slots.updated += applied.updated;
@@ -157,7 +159,8 @@ export class PullService {
     await this.connections.markCalendarRemoved(calendar.id);
     await this.dataSource.transaction(async (em) => {
       await this.staff.touchSchedules(em, [connection.staffId]);
-      await this.slots.clearCalendars(em, [calendar.id]);
+      const deleted = await this.slots.clearCalendars(em, [calendar.id]);
+      await this.blockedSlots.externalSlotsChanged(em, { staffId: connection.staffId, created: 0, updated: 0, deleted });
       await this.conflicts.refresh(em, [connection.staffId], SYNC_ACTOR);
     });
   }
