@@ -3,7 +3,7 @@ import { AuditService, BlockedSlotsService, ConflictsService, StaffRepository, s
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import type { SyncCalendar } from '../connections/entities/sync-calendar.entity';
 import type { SyncConnection } from '../connections/entities/sync-connection.entity';
@@ -128,6 +128,9 @@ export class PullService {
     }
     await this.dataSource.transaction(async (em) => {
       await this.staff.touchSchedules(em, [connection.staffId]);
+      // Disconnecting or unticking the calendar takes the same staff lock first: a pull that
+      // listed the calendar before either committed must not bring its slots back.
+      if (!(await this.stillPulled(em, connection.id, calendar.id))) return;
       const target = { staffId: connection.staffId, connectionId: connection.id, calendarId: calendar.id, reason: SLOT_REASON };
       const applied = await this.slots.applyUpserts(em, target, changes.upserts);
       applied.deleted += await this.slots.applyDeletions(em, calendar.id, changes.deletions);
@@ -152,6 +155,13 @@ export class PullService {
       summary.slots.updated += applied.updated;
       summary.slots.deleted += applied.deleted;
     });
+  }
+
+  private async stillPulled(em: EntityManager, connectionId: string, calendarId: string): Promise<boolean> {
+    const current = await this.connections.lock(em, connectionId);
+    if (!current || current.status === 'disconnected') return false;
+    const calendar = (await this.connections.calendars(connectionId, em)).find((c) => c.id === calendarId);
+    return !!calendar && calendar.pull && !calendar.removedAt;
   }
 
   private async removeCalendar(connection: SyncConnection, calendar: SyncCalendar): Promise<void> {
