@@ -3,6 +3,7 @@ import { ConfigModule, ConfigType } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { databaseConfig } from './database.config';
+import { DeploymentIdentity } from './deployment-identity';
 import { pendingMigrations } from './migrate';
 import { MIGRATIONS } from './migrations';
 
@@ -20,7 +21,11 @@ export class DatabaseModule implements OnApplicationBootstrap {
   static forRoot(): DynamicModule {
     return {
       module: DatabaseModule,
+      global: true,
+      providers: [DeploymentIdentity],
+      exports: [DeploymentIdentity],
       imports: [
+        ConfigModule.forFeature(databaseConfig),
         TypeOrmModule.forRootAsync({
           imports: [ConfigModule.forFeature(databaseConfig)],
           inject: [databaseConfig.KEY],

@@ -14,6 +14,7 @@ export * from './outbox/outbox.service';
 export * from './outbox/outbox.repository';
 export * from './outbox/outbox-relay.service';
 export * from './outbox/domain-event-publisher';
+export * from './outbox/domain-event-consumers';
 export * from './venues/venue.entity';
 export * from './venues/venues.service';
 export * from './venues/venues.repository';
