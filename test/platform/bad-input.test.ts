@@ -114,6 +114,9 @@ const URL_VALUES: Array<[string, string]> = [
   ['uuid with NUL', `${randomUUID().slice(0, 35)}%00`],
 ];
 
+/** Each walk sends some hundreds of requests: bounded by the number of routes, not by a clock. */
+const WALK_TIMEOUT_MS = 600_000;
+
 describe('bad input anywhere: a 4xx with a stable code, never a 500, and nothing written', () => {
   let system: TestSystem;
   let admin: string;
@@ -175,10 +178,13 @@ describe('bad input anywhere: a 4xx with a stable code, never a 500, and nothing
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'migrations' ORDER BY 1`,
     );
     return tables
-      .map((t) => `SELECT '${t.table_name}' AS t, md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) AS h FROM "${t.table_name}" x`)
+      // Every insert and update writes a row version with a newer xmin; a delete lowers the count.
+      .map((t) => `SELECT '${t.table_name}' AS t, count(*) || '/' || coalesce(max(xmin::text::bigint), 0) AS h FROM "${t.table_name}" x`)
       .join(' UNION ALL ');
   };
   let sql: string;
+  /** The database as the previous probe left it. */
+  let last: string | undefined;
   const fingerprint = async (): Promise<string> => {
     sql ??= await fingerprintSql();
     const rows: Array<{ t: string; h: string }> = await system.dataSource.query(sql);
@@ -187,20 +193,21 @@ describe('bad input anywhere: a 4xx with a stable code, never a 500, and nothing
 
   /** Sends one probe and records what is wrong with the answer. */
   async function probe(what: string, send: (agent: ReturnType<typeof request>) => request.Test, auth = true): Promise<void> {
-    const before = await fingerprint();
+    const before = (last ??= await fingerprint());
     let test = send(request(system.api!.getHttpServer()));
     if (auth) test = test.set('Authorization', `Bearer ${admin}`);
     const res = await test.ok(() => true);
     const healthReport = res.status === 503 && typeof res.body?.status === 'string'; // /health: a report, not a failure
     if (res.status >= 500 && !healthReport) {
       failures.push(`${what}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+      last = undefined;
       return;
     }
+    last = await fingerprint();
     if (res.status >= 400) {
       const isJson = /json/.test(String(res.headers['content-type']));
       if (isJson && !healthReport && typeof res.body?.code !== 'string') failures.push(`${what}: ${res.status} without a code`);
-      const after = await fingerprint();
-      if (after !== before) failures.push(`${what}: refused with ${res.status} but the database changed`);
+      if (last !== before) failures.push(`${what}: refused with ${res.status} but the database changed`);
     }
   }
 
@@ -233,7 +240,7 @@ describe('bad input anywhere: a 4xx with a stable code, never a 500, and nothing
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, WALK_TIMEOUT_MS);
 
   it('every body field: NUL, surrogates, null, wrong types, out-of-range instants and numbers, deep nesting', async () => {
     for (const route of routes.filter((r) => r.method === 'POST' || r.method === 'PUT' || r.method === 'PATCH')) {
@@ -246,7 +253,7 @@ describe('bad input anywhere: a 4xx with a stable code, never a 500, and nothing
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, WALK_TIMEOUT_MS);
 
   it('whole bodies: deep documents, non-objects, prototype keys, gzip that is not, with and without a token', async () => {
     for (const route of routes.filter((r) => r.method !== 'GET')) {
@@ -274,5 +281,5 @@ describe('bad input anywhere: a 4xx with a stable code, never a 500, and nothing
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, WALK_TIMEOUT_MS);
 });
