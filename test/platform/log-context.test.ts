@@ -25,7 +25,7 @@ const linesWith = (text: string, needle: string) =>
   text
     .split('\n')
     .filter((l) => l.includes(needle))
-    .map((l) => JSON.parse(l) as Record<string, any>);
+    .map((l) => JSON.parse(l) as { req?: { id?: string }; task?: Record<string, unknown>; service?: string });
 
 describe('structured logs carry request and task ids', () => {
   let logs: ReturnType<typeof captureLogs>;
@@ -43,7 +43,7 @@ describe('structured logs carry request and task ids', () => {
       expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
       await waitFor(() => expect(linesWith(logs.text(), 'req-from-proxy-0001').length).toBeGreaterThan(0));
       const line = linesWith(logs.text(), 'req-from-proxy-0001')[0];
-      expect(line.req.id).toBe('req-from-proxy-0001');
+      expect(line.req?.id).toBe('req-from-proxy-0001');
     } finally {
       await system.stop();
     }
