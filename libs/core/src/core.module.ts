@@ -1,10 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { DiscoveryModule } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
 import { appConfig, authConfig, httpConfig, redisConfig } from './config/core.config';
 import { validateEnv } from './config/env';
+import { HealthContributors } from './health/health-contributors';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { KnownQueues } from './queue/known-queues';
 import { RedisModule } from './redis/redis.module';
 
 export type ServiceName = 'api' | 'worker' | 'cli';
@@ -28,8 +31,10 @@ export class CoreModule {
         RedisModule,
         MetricsModule,
         AuthModule,
+        DiscoveryModule,
       ],
-      exports: [LoggingModule, AuthModule],
+      providers: [HealthContributors, KnownQueues],
+      exports: [LoggingModule, AuthModule, HealthContributors, KnownQueues],
     };
   }
 }

@@ -15,6 +15,8 @@ export * from './logging/logging.module';
 export * from './redis/redis.module';
 export * from './health/worker-heartbeat';
 export * from './health/health.module';
+export * from './health/health-contributors';
+export * from './queue/known-queues';
 export * from './metrics/metrics.service';
 export * from './metrics/metrics.module';
 export * from './time/time';

@@ -106,6 +106,10 @@ export const envSchema = z
     METRICS_TOKEN: z.string().min(16).optional(),
     /** Serve GET /metrics to anyone (only behind a network that keeps it private). */
     METRICS_PUBLIC: bool.default('false'),
+    /** GET /health reports the outbox down when its oldest unrelayed event is older than this. */
+    HEALTH_OUTBOX_MAX_LAG_SECONDS: int(1, 86_400).default(300),
+    /** ...and a queue down when its oldest waiting task has waited longer than this. */
+    HEALTH_QUEUE_MAX_AGE_SECONDS: int(1, 86_400).default(900),
 
     // iCal feed (libs/ical-feed/src/ical-feed.config.ts; README "iCal feed").
     FEED_TOKEN_TTL_DAYS: int(1, 3650).default(183),
