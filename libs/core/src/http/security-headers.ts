@@ -5,8 +5,9 @@ const OWN_HEADERS = /^\/app(\/|$)/;
 
 /** The JSON API and /docs are never framed, sniffed or sent as a referrer. */
 const CSP_API = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-/** Swagger UI needs its own scripts, styles and images; framing is still refused. */
-const CSP_DOCS = "frame-ancestors 'none'";
+/** Swagger UI (/docs) and the queue board (/admin/queues) need their own scripts, styles and images; framing is still refused. */
+const CSP_UI = "frame-ancestors 'none'";
+const OWN_UI = /^\/(docs|admin\/queues)(\/|$)/;
 
 /**
  * Security headers on everything the api answers through Express except the web app (`/app`,
@@ -22,7 +23,7 @@ export function securityHeaders(options: { hstsMaxAgeSeconds: number }): Request
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('Content-Security-Policy', req.path === '/docs' || req.path.startsWith('/docs/') ? CSP_DOCS : CSP_API);
+    res.setHeader('Content-Security-Policy', OWN_UI.test(req.path) ? CSP_UI : CSP_API);
     if (hsts && req.secure) res.setHeader('Strict-Transport-Security', hsts);
     next();
   };
