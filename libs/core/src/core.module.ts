@@ -5,6 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { appConfig, authConfig, httpConfig, redisConfig } from './config/core.config';
 import { validateEnv } from './config/env';
 import { HealthContributors } from './health/health-contributors';
+import { GracefulShutdown } from './http/graceful-shutdown';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { KnownQueues } from './queue/known-queues';
@@ -33,7 +34,7 @@ export class CoreModule {
         AuthModule,
         DiscoveryModule,
       ],
-      providers: [HealthContributors, KnownQueues],
+      providers: [HealthContributors, KnownQueues, GracefulShutdown],
       exports: [LoggingModule, AuthModule, HealthContributors, KnownQueues],
     };
   }

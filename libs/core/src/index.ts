@@ -27,3 +27,4 @@ export * from './http/configure-api-app';
 export * from './http/input-guard';
 export * from './http/security-headers';
 export * from './http/body-timeout';
+export * from './http/graceful-shutdown';

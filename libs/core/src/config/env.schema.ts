@@ -106,6 +106,8 @@ export const envSchema = z
     METRICS_TOKEN: z.string().min(16).optional(),
     /** Serve GET /metrics to anyone (only behind a network that keeps it private). */
     METRICS_PUBLIC: bool.default('false'),
+    /** On SIGTERM, how long requests being served and tasks being processed may take to finish. */
+    SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
     /** GET /health reports the outbox down when its oldest unrelayed event is older than this. */
     HEALTH_OUTBOX_MAX_LAG_SECONDS: int(1, 86_400).default(300),
     /** ...and a queue down when its oldest waiting task has waited longer than this. */
