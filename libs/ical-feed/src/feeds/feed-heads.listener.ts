@@ -48,6 +48,8 @@ export class FeedHeadsListener implements OnApplicationShutdown {
   private reconnectTimer?: NodeJS.Timeout;
   private heartbeatTimer?: NodeJS.Timeout;
   private beatSeq = 0;
+  private sending = false;
+  private beatAgain = false;
   /** Heartbeats sent and not back yet: sequence number -> send time. */
   private readonly beatsInFlight = new Map<number, number>();
   /** Newest heartbeat that came back, and when it was sent: every commit before then is known. */
@@ -147,6 +149,8 @@ export class FeedHeadsListener implements OnApplicationShutdown {
         this.beatsInFlight.clear();
         this.syncedAt = Number.NEGATIVE_INFINITY;
         this.syncedSeq = this.beatSeq;
+        this.sending = false;
+        this.beatAgain = false;
         this.subscriber?.reset();
         this.listening = true;
         this.reconnectDelay = RECONNECT_MIN_MS;
@@ -155,12 +159,27 @@ export class FeedHeadsListener implements OnApplicationShutdown {
       .catch((error: Error) => onLost(error));
   }
 
+  /** Sends a heartbeat; one query at a time on the connection (a beat asked for meanwhile follows it). */
   private beat(): void {
     const client = this.client;
     if (!client || !this.listening) return;
+    if (this.sending) {
+      this.beatAgain = true;
+      return;
+    }
+    this.sending = true;
     const seq = ++this.beatSeq;
     this.beatsInFlight.set(seq, Date.now());
-    client.query('SELECT pg_notify($1, $2)', [this.heartbeatChannel, String(seq)]).catch(() => this.beatsInFlight.delete(seq));
+    client
+      .query('SELECT pg_notify($1, $2)', [this.heartbeatChannel, String(seq)])
+      .catch(() => this.beatsInFlight.delete(seq))
+      .finally(() => {
+        this.sending = false;
+        if (this.beatAgain) {
+          this.beatAgain = false;
+          this.beat();
+        }
+      });
   }
 
   private onNotification(n: Notification): void {
