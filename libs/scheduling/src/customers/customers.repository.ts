@@ -23,4 +23,20 @@ export class CustomersRepository {
   async update(em: EntityManager, id: string, patch: Partial<Customer>): Promise<void> {
     await em.getRepository(Customer).update({ id }, patch);
   }
+
+  /** The venue's customer with this email (case-insensitive): one who has a job there; the oldest when several share it. */
+  async findByEmailInVenue(em: EntityManager, venueId: string, email: string): Promise<Customer | null> {
+    const rows: Array<{ id: string }> = await em.query(
+      `SELECT c.id FROM customers c
+        WHERE lower(c.email) = lower($2) AND EXISTS (SELECT 1 FROM jobs j WHERE j.customer_id = c.id AND j.venue_id = $1)
+        ORDER BY c.created_at, c.id LIMIT 1`,
+      [venueId, email],
+    );
+    return rows[0] ? this.findById(rows[0].id, em) : null;
+  }
+
+  /** Serialises writers that look a customer up by email in a venue (until their transaction ends). */
+  async lockEmailInVenue(em: EntityManager, venueId: string, email: string): Promise<void> {
+    await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`customer:${venueId}:${email.toLowerCase()}`]);
+  }
 }

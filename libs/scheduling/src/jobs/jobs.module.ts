@@ -8,6 +8,7 @@ import { StaffModule } from '../staff/staff.module';
 import { VenuesModule } from '../venues/venues.module';
 import { AssignmentGuard } from './assignment-guard.service';
 import { AssignmentsService } from './assignments.service';
+import { CustomerJobsService } from './customer-jobs.service';
 import { JobAssignment } from './job-assignment.entity';
 import { Job } from './job.entity';
 import { JobsRepository } from './jobs.repository';
@@ -23,7 +24,7 @@ import { JobsService } from './jobs.service';
     AuditModule,
     OutboxModule,
   ],
-  providers: [JobsRepository, JobsService, AssignmentsService, AssignmentGuard],
-  exports: [JobsRepository, JobsService, AssignmentsService],
+  providers: [JobsRepository, JobsService, AssignmentsService, AssignmentGuard, CustomerJobsService],
+  exports: [JobsRepository, JobsService, AssignmentsService, CustomerJobsService],
 })
 export class JobsModule {}
