@@ -19,7 +19,7 @@ describe('availability', () => {
   const q = (v: string) => encodeURIComponent(v);
 
   beforeAll(async () => {
-    system = await TestSystem.start();
+    system = await TestSystem.start({ env: { PUBLIC_RATE_LIMIT_PER_MINUTE: '100000' } });
   });
   afterAll(() => system?.stop());
 

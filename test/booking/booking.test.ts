@@ -5,7 +5,7 @@ describe('self-booking: book, view, reschedule, cancel', () => {
   let system: TestSystem;
 
   beforeAll(async () => {
-    system = await TestSystem.start();
+    system = await TestSystem.start({ env: { PUBLIC_RATE_LIMIT_PER_MINUTE: '100000' } });
   });
   afterAll(() => system?.stop());
 

@@ -40,7 +40,8 @@ const AFTER = 'make_interval(mins => $10)';
  *    (so 09:00 stays 09:00 on both sides of a DST switch) and merged per person (`range_agg`);
  * 3. busy time: active jobs and blocked slots (manual and pulled), read through the GiST indexes
  *    on (staff_id, during) and widened by the service's buffers (a slot plus its buffers must be
- *    clear of them), merged per person;
+ *    clear of them); a booked job also keeps its own service's buffers clear (the larger of the
+ *    two on each side); merged per person;
  * 4. free = working - busy (multirange difference);
  * 5. grid: slot starts at local midnight plus multiples of the venue's interval, inside each free
  *    range, with the whole appointment inside it; grouped by start with the free performers.
@@ -78,10 +79,15 @@ const AVAILABILITY_SQL = `
       FROM work w
      CROSS JOIN LATERAL (${busyRangesSql({
        staffId: 'w.staff_id',
-       window: `tstzrange($3 - ${BEFORE}, $4 + ${DUR} + ${AFTER}, '[)')`,
+       // Wide enough for the largest buffer a booked job may keep (720 minutes).
+       window: `tstzrange($3 - ${BEFORE} - interval '12 hours', $4 + ${DUR} + ${AFTER} + interval '12 hours', '[)')`,
        widenBefore: AFTER,
        widenAfter: BEFORE,
        excludeJobId: '$11::uuid',
+       jobPadding: (jobId) => `
+         SELECT make_interval(mins => bs.buffer_before_minutes) AS before, make_interval(mins => bs.buffer_after_minutes) AS after
+           FROM bookings bk JOIN booking_services bs ON bs.id = bk.service_id
+          WHERE bk.job_id = ${jobId}`,
      })}
      ) b
      GROUP BY w.staff_id

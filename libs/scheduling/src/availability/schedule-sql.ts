@@ -16,6 +16,12 @@ export interface BusyRangesSqlInput {
   widenAfter: string;
   /** uuid expression (may be NULL) of a job whose own assignment does not count (a job being moved). */
   excludeJobId: string;
+  /**
+   * Padding a job keeps for itself beyond the widening (e.g. the buffers of the service it was
+   * booked for): given the job id expression, a subquery of at most one row `(before interval,
+   * after interval)`; each side is the larger of the two.
+   */
+  jobPadding?: (jobId: string) => string;
 }
 
 /**
@@ -24,9 +30,12 @@ export interface BusyRangesSqlInput {
  * `job_assignments_no_overlap` (staff_id, during) WHERE active and `blocked_slots_staff_during_idx`.
  */
 export function busyRangesSql(i: BusyRangesSqlInput): string {
+  const padding = i.jobPadding ? `LEFT JOIN LATERAL (${i.jobPadding('a.job_id')}) pad ON true` : '';
+  const before = i.jobPadding ? `greatest(${i.widenBefore}, pad.before)` : i.widenBefore;
+  const after = i.jobPadding ? `greatest(${i.widenAfter}, pad.after)` : i.widenAfter;
   return `
-      SELECT tstzrange(a.starts_at - ${i.widenBefore}, a.ends_at + ${i.widenAfter}, '[)') AS r
-        FROM job_assignments a
+      SELECT tstzrange(a.starts_at - ${before}, a.ends_at + ${after}, '[)') AS r
+        FROM job_assignments a ${padding}
        WHERE a.staff_id = ${i.staffId} AND a.active AND a.during && ${i.window}
          AND (${i.excludeJobId} IS NULL OR a.job_id <> ${i.excludeJobId})
       UNION ALL
