@@ -1,6 +1,7 @@
 import { busyRangesSql, staffWorksAtVenueSql } from '@calbridge/scheduling';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 
 export interface AvailabilityQuery {
@@ -26,6 +27,9 @@ export interface FreeSlot {
   staffIds: string[];
 }
 
+/** Prepared once per connection; the version changes with the statement's text. */
+const STATEMENT_NAME = 'booking_availability_v1';
+
 const DUR = 'make_interval(mins => $7)';
 const STEP = 'make_interval(mins => $8)';
 const BEFORE = 'make_interval(mins => $9)';
@@ -47,32 +51,37 @@ const AFTER = 'make_interval(mins => $10)';
  *    range, with the whole appointment inside it; grouped by start with the free performers.
  */
 const AVAILABILITY_SQL = `
-  WITH performers AS (
+  WITH performers AS MATERIALIZED (
     SELECT p.staff_id
       FROM booking_service_performers p
      WHERE p.service_id = $5 AND ($6::uuid IS NULL OR p.staff_id = $6::uuid)
        AND ${staffWorksAtVenueSql('p.staff_id', '$1')}
   ),
-  days AS (
-    SELECT d::date AS day
+  days AS MATERIALIZED (
+    SELECT d::date AS day, extract(isodow FROM d)::int AS dow
       FROM generate_series(($3::timestamptz AT TIME ZONE $2)::date - 1, ($4::timestamptz AT TIME ZONE $2)::date + 1, interval '1 day') d
   ),
-  work AS (
-    SELECT pf.staff_id,
-           range_agg(tstzrange((dd.day + h.starts) AT TIME ZONE $2, (dd.day + h.ends) AT TIME ZONE $2, '[)')
+  exceptions AS MATERIALIZED (
+    SELECT e.staff_id, e.day, e.starts, e.ends
+      FROM booking_working_hour_exceptions e JOIN performers pf ON pf.staff_id = e.staff_id
+     WHERE e.venue_id = $1 AND e.day BETWEEN ($3::timestamptz AT TIME ZONE $2)::date - 1 AND ($4::timestamptz AT TIME ZONE $2)::date + 1
+  ),
+  hours AS (
+    SELECT w.staff_id, dd.day, w.starts, w.ends
+      FROM booking_working_hours w
+      JOIN performers pf ON pf.staff_id = w.staff_id
+      JOIN days dd ON dd.dow = w.weekday
+     WHERE w.venue_id = $1
+       AND NOT EXISTS (SELECT 1 FROM exceptions x WHERE x.staff_id = w.staff_id AND x.day = dd.day)
+    UNION ALL
+    SELECT staff_id, day, starts, ends FROM exceptions WHERE starts IS NOT NULL
+  ),
+  work AS MATERIALIZED (
+    SELECT h.staff_id,
+           range_agg(tstzrange((h.day + h.starts) AT TIME ZONE $2, (h.day + h.ends) AT TIME ZONE $2, '[)')
                      * tstzrange($3, $4 + ${DUR}, '[)')) AS ranges
-      FROM performers pf
-     CROSS JOIN days dd
-     CROSS JOIN LATERAL (
-       SELECT e.starts, e.ends FROM booking_working_hour_exceptions e
-        WHERE e.staff_id = pf.staff_id AND e.venue_id = $1 AND e.day = dd.day AND e.starts IS NOT NULL
-       UNION ALL
-       SELECT w.starts, w.ends FROM booking_working_hours w
-        WHERE w.staff_id = pf.staff_id AND w.venue_id = $1 AND w.weekday = extract(isodow FROM dd.day)
-          AND NOT EXISTS (SELECT 1 FROM booking_working_hour_exceptions x
-                           WHERE x.staff_id = pf.staff_id AND x.venue_id = $1 AND x.day = dd.day)
-     ) h
-     GROUP BY pf.staff_id
+      FROM hours h
+     GROUP BY h.staff_id
   ),
   busy AS (
     SELECT w.staff_id, range_agg(b.r) AS ranges
@@ -115,13 +124,45 @@ const AVAILABILITY_SQL = `
 export class AvailabilityRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async freeSlots(q: AvailabilityQuery, em: EntityManager = this.dataSource.manager): Promise<FreeSlot[]> {
-    const rows: Array<{ starts_at: Date; staff_ids: string[] }> = await em.query(AVAILABILITY_SQL, this.params(q));
+  /**
+   * Free slots. Outside a transaction the statement runs as a named prepared statement with a
+   * generic plan (planned once per connection: planning this statement costs more than running
+   * it) and without JIT (its row estimates are pessimistic enough to trigger compilation that
+   * costs far more than the query). Inside the caller's transaction (the check under the lock)
+   * it runs plainly, JIT off.
+   */
+  async freeSlots(q: AvailabilityQuery, em?: EntityManager): Promise<FreeSlot[]> {
+    let rows: Array<{ starts_at: Date; staff_ids: string[] }>;
+    if (em) {
+      await em.query(`SELECT set_config('jit', 'off', true)`);
+      rows = await em.query(AVAILABILITY_SQL, this.params(q));
+    } else {
+      rows = await this.prepared(q);
+    }
     const length = q.durationMinutes * 60_000;
     return rows.map((r) => {
       const startsAt = new Date(r.starts_at);
       return { startsAt, endsAt: new Date(startsAt.getTime() + length), staffIds: r.staff_ids };
     });
+  }
+
+  private async prepared(q: AvailabilityQuery): Promise<Array<{ starts_at: Date; staff_ids: string[] }>> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as PoolClient;
+      await client.query('BEGIN');
+      try {
+        await client.query(`SELECT set_config('jit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)`);
+        const result = await client.query({ name: STATEMENT_NAME, text: AVAILABILITY_SQL, values: this.params(q) });
+        await client.query('COMMIT');
+        return result.rows;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      await runner.release();
+    }
   }
 
   /** The plan of the availability statement (tests show that the big tables are read by index). */
