@@ -68,7 +68,7 @@ export async function run(): Promise<Record<string, unknown>> {
 }
 
 /** Bulk-loads the scenario with SQL (through the services it would take hours). */
-async function fill(url: string): Promise<{ venueId: string; serviceId: string; smallVenueId: string; smallServiceId: string }> {
+export async function fill(url: string): Promise<{ venueId: string; serviceId: string; smallVenueId: string; smallServiceId: string }> {
   const db = new Client({ connectionString: url });
   await db.connect();
   try {

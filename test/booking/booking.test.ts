@@ -81,5 +81,16 @@ describe('self-booking: book, view, reschedule, cancel', () => {
       'booking.rescheduled:customer',
       'booking.rescheduled:customer',
     ]);
+    // The same changes as domain events in the outbox (for webhooks), with the venue they concern;
+    // the job events that move the staff member's calendars and feeds are written alongside.
+    const events = await system.dataSource.query(
+      `SELECT event_type, venue_ids, payload FROM outbox_events WHERE aggregate_id = $1 ORDER BY id`,
+      [booked.body.bookingId],
+    );
+    expect(events.map((e: { event_type: string }) => e.event_type)).toEqual(['booking.created', 'booking.rescheduled', 'booking.rescheduled', 'booking.cancelled']);
+    for (const e of events) expect(e.venue_ids).toEqual([venue.id]);
+    expect(events[1].payload).toMatchObject({ jobId: booked.body.jobId, serviceId: service.id, previous: { startsAt: new Date(localAt(zone, 5, '11:00')).toISOString() } });
+    const jobEvents = await system.dataSource.query(`SELECT event_type FROM outbox_events WHERE aggregate_id = $1 ORDER BY id`, [booked.body.jobId]);
+    expect(jobEvents.map((e: { event_type: string }) => e.event_type)).toEqual(['job.created', 'job.assigned', 'job.rescheduled', 'job.rescheduled', 'job.status_changed']);
   });
 });

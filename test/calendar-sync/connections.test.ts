@@ -151,7 +151,16 @@ describe('calendar connections (CalDAV, Radicale)', () => {
     const since = Date.now();
     const res = await system.http(system.staffToken(carol.id)).post(`/v1/connections/${carolConn.id}/resync`).expect(202);
     expect(res.body).toMatchObject({ id: carolConn.id, status: 'syncing' });
-    const after = await waitForPull(system, carolConn.id, since, 'the resync');
+    // A pull already running when the resync was asked for may finish first: wait for the state
+    // after the resync's own full pull (synced since, and no longer syncing).
+    const after = await waitFor(
+      async () => {
+        const c = await waitForPull(system, carolConn.id, since, 'the resync');
+        if (c.status === 'syncing') throw new Error('still syncing');
+        return c;
+      },
+      { what: 'the resync to finish' },
+    );
     expect(after.status).toBe('active');
   });
 

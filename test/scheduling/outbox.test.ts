@@ -1,13 +1,14 @@
+import { DeploymentIdentity } from '@calbridge/database';
 import {
   BullDomainEventPublisher,
   DOMAIN_EVENT_PUBLISHER,
+  DomainEventConsumers,
   DomainEventMessage,
   DomainEventPublisher,
-  eventJobId,
+  eventTaskId,
   OutboxRelayService,
   SCHEDULING_EVENTS_QUEUE,
 } from '@calbridge/scheduling';
-import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { TestingModuleBuilder } from '@nestjs/testing';
 import { Queue } from 'bullmq';
@@ -44,19 +45,23 @@ class RecordingPublisher implements DomainEventPublisher {
 
 const recording = (holder: { publisher?: RecordingPublisher }) => (builder: TestingModuleBuilder) =>
   builder.overrideProvider(DOMAIN_EVENT_PUBLISHER).useFactory({
-    factory: (queue: Queue) => (holder.publisher = new RecordingPublisher(new BullDomainEventPublisher(queue))),
-    inject: [getQueueToken(SCHEDULING_EVENTS_QUEUE)],
+    factory: (consumers: DomainEventConsumers, deployment: DeploymentIdentity) =>
+      (holder.publisher = new RecordingPublisher(new BullDomainEventPublisher(consumers, deployment))),
+    inject: [DomainEventConsumers, DeploymentIdentity],
   });
 
 describe('transactional outbox', () => {
   let system: TestSystem;
   let queue: Queue;
+  let deploymentId: string;
   const workers: INestApplicationContext[] = [];
+  const taskOf = (eventId: string) => queue.getJob(eventTaskId(deploymentId, eventId));
 
   beforeAll(async () => {
     // The api alone: changes commit their events, nothing relays them yet ("crash before relay").
     system = await TestSystem.start({ env: { OUTBOX_POLL_INTERVAL_MS: '100' } });
     queue = new Queue(SCHEDULING_EVENTS_QUEUE, { connection: { url: system.env.REDIS_URL }, prefix: system.queuePrefix });
+    deploymentId = (await system.dataSource.query('SELECT id FROM deployment'))[0].id;
   });
   afterAll(async () => {
     for (const w of workers) await w.close();
@@ -116,10 +121,10 @@ describe('transactional outbox', () => {
     const published = holder.publisher!.published.map((p) => p.event);
     const ids = published.map((e) => e.eventId);
     expect(new Set(ids).size).toBe(ids.length);
-    const rows = await system.dataSource.query('SELECT id::text FROM outbox_events');
-    expect(ids.sort()).toEqual(rows.map((r: { id: string }) => r.id).sort());
+    const rows = await system.dataSource.query('SELECT uid FROM outbox_events');
+    expect(ids.sort()).toEqual(rows.map((r: { uid: string }) => r.uid).sort());
     assertOrderedPerJob(holder.publisher!.published);
-    for (const id of ids) expect(await queue.getJob(eventJobId(id))).toBeDefined();
+    for (const id of ids) expect(await taskOf(id)).toBeDefined();
 
     // Live: a new change is relayed within the poll/notify bound.
     const job = await system.factory.job({ venueId: venue.id });
@@ -153,7 +158,7 @@ describe('transactional outbox', () => {
     const unique = [...new Set(publishedIds)];
     expect(unique).toHaveLength(3);
     for (const id of unique) {
-      const job = await queue.getJob(eventJobId(id));
+      const job = await taskOf(id);
       expect(job?.data).toMatchObject({ eventId: id });
     }
     // ...but BullMQ holds exactly one job per event id (deduplicated by job id).
@@ -212,7 +217,7 @@ describe('transactional outbox', () => {
 function assertOrderedPerJob(published: Array<{ seq: number; event: DomainEventMessage }>): void {
   const byJob = new Map<string, Array<{ seq: number; id: bigint }>>();
   for (const { seq, event } of published) {
-    byJob.set(event.aggregateId, [...(byJob.get(event.aggregateId) ?? []), { seq, id: BigInt(event.eventId) }]);
+    byJob.set(event.aggregateId, [...(byJob.get(event.aggregateId) ?? []), { seq, id: BigInt(event.sequence) }]);
   }
   for (const list of byJob.values()) {
     const bySeq = [...list].sort((x, y) => x.seq - y.seq).map((x) => x.id);

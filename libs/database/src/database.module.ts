@@ -3,6 +3,7 @@ import { ConfigModule, ConfigType } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { databaseConfig } from './database.config';
+import { DeploymentIdentity } from './deployment-identity';
 import { pendingMigrations } from './migrate';
 import { MIGRATIONS } from './migrations';
 
@@ -20,7 +21,11 @@ export class DatabaseModule implements OnApplicationBootstrap {
   static forRoot(): DynamicModule {
     return {
       module: DatabaseModule,
+      global: true,
+      providers: [DeploymentIdentity],
+      exports: [DeploymentIdentity],
       imports: [
+        ConfigModule.forFeature(databaseConfig),
         TypeOrmModule.forRootAsync({
           imports: [ConfigModule.forFeature(databaseConfig)],
           inject: [databaseConfig.KEY],
@@ -34,7 +39,9 @@ export class DatabaseModule implements OnApplicationBootstrap {
             migrationsTableName: 'migrations',
             logging: db.logQueries ? ['query', 'error'] : false,
             poolSize: db.poolSize,
-            extra: { application_name: 'calbridge' },
+            // JIT off: calbridge runs short OLTP statements, for which compiling (triggered by
+            // pessimistic row estimates, e.g. of generate_series) costs far more than it saves.
+            extra: { application_name: 'calbridge', options: '-c jit=off' },
           }),
         }),
       ],

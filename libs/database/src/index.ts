@@ -1,5 +1,6 @@
 export * from './database.config';
 export * from './database.module';
+export * from './deployment-identity';
 export * from './ensure-database';
 export * from './migrate';
 export * from './postgres-url';

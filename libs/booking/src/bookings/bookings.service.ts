@@ -1,5 +1,5 @@
 import { formatInZone, isPgError, parseInstant, PG_EXCLUSION_VIOLATION } from '@calbridge/core';
-import { AuditService, customerActor, CustomerJobsService, CustomersService } from '@calbridge/scheduling';
+import { AuditService, bookingEvent, customerActor, CustomerJobsService, CustomersService, OutboxService } from '@calbridge/scheduling';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -39,6 +39,7 @@ export class BookingsService {
     private readonly jobs: CustomerJobsService,
     private readonly customers: CustomersService,
     private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
   ) {}
 
   async create(venueId: string, dto: CreateBookingDto): Promise<BookingCreatedView> {
@@ -84,6 +85,19 @@ export class BookingsService {
             staffId,
             after: { jobId, serviceId: service.id, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() },
           });
+          await this.outbox.append(
+            em,
+            bookingEvent('booking.created', {
+              bookingId,
+              jobId,
+              venueId,
+              serviceId: service.id,
+              customerId: customer.id,
+              staffIds: [staffId],
+              startsAt: startsAt.toISOString(),
+              endsAt: endsAt.toISOString(),
+            }),
+          );
           return { bookingId, jobId, salt };
         });
         if (!created) continue;

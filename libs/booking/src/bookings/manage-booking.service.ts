@@ -1,11 +1,14 @@
 import { ApiError, formatInZone, isPgError, parseInstant, PG_EXCLUSION_VIOLATION } from '@calbridge/core';
 import {
   AuditService,
+  bookingEvent,
+  BookingEventPayload,
   customerActor,
   CustomerJobsService,
   isActiveStatus,
   JobRecord,
   JobsRepository,
+  OutboxService,
   Venue,
   VenuesRepository,
 } from '@calbridge/scheduling';
@@ -58,6 +61,7 @@ export class ManageBookingService {
     private readonly availability: AvailabilityService,
     private readonly jobs: CustomerJobsService,
     private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
   ) {}
 
   async view(token: string): Promise<ManagedBookingView> {
@@ -94,6 +98,13 @@ export class ManageBookingService {
           before: { startsAt: change.previous.startsAt.toISOString(), endsAt: change.previous.endsAt.toISOString() },
           after: { startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() },
         });
+        await this.outbox.append(
+          em,
+          bookingEvent('booking.rescheduled', {
+            ...payloadOf(booking, change.staffIds, startsAt, endsAt),
+            previous: { startsAt: change.previous.startsAt.toISOString(), endsAt: change.previous.endsAt.toISOString() },
+          }),
+        );
       });
     } catch (error) {
       if (isPgError(error, PG_EXCLUSION_VIOLATION)) throw slotTaken(dto.startsAt);
@@ -110,7 +121,7 @@ export class ManageBookingService {
     await this.dataSource.transaction(async (em) => {
       const current = await this.bookings.find(booking.id, em, true);
       if (current?.status !== 'active') throw MANAGE_LINK_NOT_FOUND();
-      await this.jobs.cancel(em, actor, record.job.id);
+      const change = await this.jobs.cancel(em, actor, record.job.id);
       await this.bookings.markCancelled(em, booking.id);
       await this.audit.record(em, {
         actor,
@@ -121,6 +132,7 @@ export class ManageBookingService {
         before: { status: 'active' },
         after: { status: 'cancelled' },
       });
+      await this.outbox.append(em, bookingEvent('booking.cancelled', payloadOf(booking, change.staffIds, record.job.startsAt, record.job.endsAt)));
     });
     return { ...this.toView(resolved), status: 'cancelled', canChange: false };
   }
@@ -152,4 +164,17 @@ export class ManageBookingService {
       canChange: Date.now() <= until.getTime(),
     };
   }
+}
+
+function payloadOf(booking: BookingRow, staffIds: string[], startsAt: Date, endsAt: Date): BookingEventPayload {
+  return {
+    bookingId: booking.id,
+    jobId: booking.jobId,
+    venueId: booking.venueId,
+    serviceId: booking.serviceId,
+    customerId: booking.customerId,
+    staffIds,
+    startsAt: startsAt.toISOString(),
+    endsAt: endsAt.toISOString(),
+  };
 }

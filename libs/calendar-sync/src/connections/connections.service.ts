@@ -1,5 +1,5 @@
 import { ApiError, Principal } from '@calbridge/core';
-import { actorOf, AuditService, ConflictsService, StaffRepository, StaffService } from '@calbridge/scheduling';
+import { actorOf, AuditService, BlockedSlotsService, ConflictsService, StaffRepository, StaffService } from '@calbridge/scheduling';
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -108,6 +108,7 @@ export class ConnectionsService {
     private readonly staffRepository: StaffRepository,
     private readonly conflicts: ConflictsService,
     private readonly audit: AuditService,
+    private readonly blockedSlots: BlockedSlotsService,
     @Inject(syncConfig.KEY) private readonly config: ConfigType<typeof syncConfig>,
   ) {}
 
@@ -229,7 +230,8 @@ export class ConnectionsService {
       await this.connections.setRoles(em, id, dto.pushCalendarId, pullIds);
       if (privacyChanged) await this.connections.update(id, { includeClientNames: dto.includeClientNames! }, em);
       if (stoppedPulling.length) {
-        await this.slots.clearCalendars(em, stoppedPulling);
+        const deleted = await this.slots.clearCalendars(em, stoppedPulling);
+        await this.blockedSlots.externalSlotsChanged(em, { staffId: connection.staffId, created: 0, updated: 0, deleted });
         await this.conflicts.refresh(em, [connection.staffId], actor);
       }
       const after = toConnectionView({ ...connection, includeClientNames: dto.includeClientNames ?? connection.includeClientNames }, await this.connections.calendars(id, em));
@@ -290,6 +292,7 @@ export class ConnectionsService {
       await this.connections.update(id, { status: 'disconnected', backoffUntil: null }, em);
       await this.connections.resetCursors(id, em);
       const removed = await this.slots.clearConnection(em, id);
+      await this.blockedSlots.externalSlotsChanged(em, { staffId: connection.staffId, created: 0, updated: 0, deleted: removed });
       await this.conflicts.refresh(em, [connection.staffId], actor);
       if (!purge) await this.connections.forgetCredentials(em, id);
       if (!purge || !removePushedEvents) await this.ledger.deleteAll(em, id);

@@ -1,9 +1,9 @@
 import { MetricsService } from '@calbridge/core';
-import { AuditService, ConflictsService, StaffRepository, systemActor } from '@calbridge/scheduling';
+import { AuditService, BlockedSlotsService, ConflictsService, StaffRepository, systemActor } from '@calbridge/scheduling';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import type { SyncCalendar } from '../connections/entities/sync-calendar.entity';
 import type { SyncConnection } from '../connections/entities/sync-connection.entity';
@@ -54,6 +54,7 @@ export class PullService {
     private readonly staff: StaffRepository,
     private readonly conflicts: ConflictsService,
     private readonly audit: AuditService,
+    private readonly blockedSlots: BlockedSlotsService,
     @Inject(syncConfig.KEY) private readonly config: ConfigType<typeof syncConfig>,
     metrics: MetricsService,
   ) {
@@ -127,6 +128,9 @@ export class PullService {
     }
     await this.dataSource.transaction(async (em) => {
       await this.staff.touchSchedules(em, [connection.staffId]);
+      // Disconnecting or unticking the calendar takes the same staff lock first: a pull that
+      // listed the calendar before either committed must not bring its slots back.
+      if (!(await this.stillPulled(em, connection.id, calendar.id))) return;
       const target = { staffId: connection.staffId, connectionId: connection.id, calendarId: calendar.id, reason: SLOT_REASON };
       const applied = await this.slots.applyUpserts(em, target, changes.upserts);
       applied.deleted += await this.slots.applyDeletions(em, calendar.id, changes.deletions);
@@ -145,6 +149,7 @@ export class PullService {
           after: { connectionId: connection.id, ...applied, full: changes.complete },
         });
       }
+      await this.blockedSlots.externalSlotsChanged(em, { staffId: connection.staffId, ...applied });
       await this.conflicts.refresh(em, [connection.staffId], SYNC_ACTOR);
       summary.slots.created += applied.created;
       summary.slots.updated += applied.updated;
@@ -152,12 +157,20 @@ export class PullService {
     });
   }
 
+  private async stillPulled(em: EntityManager, connectionId: string, calendarId: string): Promise<boolean> {
+    const current = await this.connections.lock(em, connectionId);
+    if (!current || current.status === 'disconnected') return false;
+    const calendar = (await this.connections.calendars(connectionId, em)).find((c) => c.id === calendarId);
+    return !!calendar && calendar.pull && !calendar.removedAt;
+  }
+
   private async removeCalendar(connection: SyncConnection, calendar: SyncCalendar): Promise<void> {
     this.logger.warn({ connectionId: connection.id, calendarId: calendar.id }, 'A pulled calendar no longer exists; its blocked slots are removed');
     await this.connections.markCalendarRemoved(calendar.id);
     await this.dataSource.transaction(async (em) => {
       await this.staff.touchSchedules(em, [connection.staffId]);
-      await this.slots.clearCalendars(em, [calendar.id]);
+      const deleted = await this.slots.clearCalendars(em, [calendar.id]);
+      await this.blockedSlots.externalSlotsChanged(em, { staffId: connection.staffId, created: 0, updated: 0, deleted });
       await this.conflicts.refresh(em, [connection.staffId], SYNC_ACTOR);
     });
   }

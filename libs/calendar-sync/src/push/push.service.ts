@@ -1,5 +1,5 @@
 import { MetricsService } from '@calbridge/core';
-import { DomainEventMessage, JobRecord, JobsRepository } from '@calbridge/scheduling';
+import { DomainEventMessage, JobEventType, JobRecord, JobsRepository } from '@calbridge/scheduling';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ConnectionsRepository } from '../connections/connections.repository';
@@ -50,7 +50,7 @@ export class PushService {
   }
 
   /** A scheduling event: every live pushing connection of every affected staff member gets a look at the job. */
-  async onSchedulingEvent(event: DomainEventMessage): Promise<number> {
+  async onSchedulingEvent(event: DomainEventMessage<JobEventType>): Promise<number> {
     const staffIds = [...new Set([...(event.payload.affectedStaffIds ?? []), ...(event.payload.staffIds ?? [])])];
     const connections = await this.connections.pushingConnectionsOf(staffIds);
     if (!connections.length) return 0;

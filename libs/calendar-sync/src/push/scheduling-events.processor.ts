@@ -8,7 +8,7 @@ import { JobHandlers, TypedWorkerHost } from '../queues/typed-worker-host';
 import { syncConfig } from '../sync.config';
 import { PushService } from './push.service';
 
-type SchedulingEventJob = { [T in JobEventType]: { name: T; data: DomainEventMessage } }[JobEventType];
+type SchedulingEventJob = { [T in JobEventType]: { name: T; data: DomainEventMessage<T> } }[JobEventType];
 
 /**
  * Consumes the scheduling events the outbox relay publishes: each job change becomes pending
@@ -30,7 +30,7 @@ export class SchedulingEventsProcessor extends TypedWorkerHost<SchedulingEventJo
   }
 
   protected handlers(): JobHandlers<SchedulingEventJob> {
-    const handle = (job: Job<DomainEventMessage>) => this.push.onSchedulingEvent(job.data);
+    const handle = (job: Job<DomainEventMessage<JobEventType>>) => this.push.onSchedulingEvent(job.data);
     return Object.fromEntries(JOB_EVENT_TYPES.map((type) => [type, handle])) as JobHandlers<SchedulingEventJob>;
   }
 }

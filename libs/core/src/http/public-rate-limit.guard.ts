@@ -30,12 +30,9 @@ export class PublicRateLimitGuard implements CanActivate {
     const req = http.getRequest<Request>();
     const bucket = addressBucket(req.ip ?? req.socket.remoteAddress ?? 'unknown');
     const key = this.redis.key('public', 'rate', bucket);
-    let count: number;
-    let ttl: number;
+    let window: { count: number; ttl: number };
     try {
-      const result = await this.redis.client.multi().incr(key).expire(key, WINDOW_SECONDS, 'NX').ttl(key).exec();
-      count = Number(result?.[0]?.[1] ?? 0);
-      ttl = Number(result?.[2]?.[1] ?? WINDOW_SECONDS);
+      window = await this.redis.countInWindow(key, WINDOW_SECONDS);
     } catch (error) {
       if (Date.now() - this.lastWarning > 60_000) {
         this.lastWarning = Date.now();
@@ -44,8 +41,8 @@ export class PublicRateLimitGuard implements CanActivate {
       return true;
     }
     const limit = this.config.publicRateLimitPerMinute;
-    if (count <= limit) return true;
-    const retryAfter = ttl > 0 ? ttl : WINDOW_SECONDS;
+    if (window.count <= limit) return true;
+    const retryAfter = window.ttl;
     http.getResponse<Response>().setHeader('Retry-After', String(retryAfter));
     throw new ApiError(429, 'RATE_LIMITED', `Too many requests from your address; try again in ${retryAfter} s`, {
       retryAfterSeconds: retryAfter,

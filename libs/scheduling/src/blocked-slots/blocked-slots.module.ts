@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { ConflictsModule } from '../conflicts/conflicts.module';
+import { OutboxModule } from '../outbox/outbox.module';
 import { schedulingConfig } from '../scheduling.config';
 import { StaffModule } from '../staff/staff.module';
 import { BlockedSlot } from './blocked-slot.entity';
@@ -16,6 +17,7 @@ import { BlockedSlotsService } from './blocked-slots.service';
     StaffModule,
     ConflictsModule,
     AuditModule,
+    OutboxModule,
   ],
   providers: [BlockedSlotsRepository, BlockedSlotsService],
   exports: [BlockedSlotsRepository, BlockedSlotsService],

@@ -2,11 +2,13 @@ import { ApiError, parseInstant, Principal } from '@calbridge/core';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { actorOf } from '../common/actor';
 import { parseTimeWindow } from '../common/time-window';
 import { ConflictsService } from '../conflicts/conflicts.service';
+import type { BlockedSlotsSyncedPayload } from '../outbox/domain-events';
+import { OutboxService } from '../outbox/outbox.service';
 import { schedulingConfig } from '../scheduling.config';
 import { StaffRepository } from '../staff/staff.repository';
 import { StaffService } from '../staff/staff.service';
@@ -49,6 +51,7 @@ export class BlockedSlotsService {
     private readonly staffRepository: StaffRepository,
     private readonly conflicts: ConflictsService,
     private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
     @Inject(schedulingConfig.KEY) private readonly config: ConfigType<typeof schedulingConfig>,
   ) {}
 
@@ -88,6 +91,7 @@ export class BlockedSlotsService {
         staffId,
         after: view,
       });
+      await this.appendSlotEvent(em, 'blocked_slot.created', slot.id, staffId);
       await this.conflicts.refresh(em, [staffId], actor);
       return view;
     });
@@ -117,7 +121,33 @@ export class BlockedSlotsService {
         staffId,
         before: toBlockedSlotView(slot),
       });
+      await this.appendSlotEvent(em, 'blocked_slot.deleted', slotId, staffId);
       await this.conflicts.refresh(em, [staffId], actor);
+    });
+  }
+
+  /**
+   * Tells the outbox's consumers (boards, subscribers) that a connected calendar changed this
+   * person's pulled slots, in the transaction that changed them. Nothing to tell when no slot moved.
+   */
+  async externalSlotsChanged(em: EntityManager, change: BlockedSlotsSyncedPayload): Promise<void> {
+    if (change.created + change.updated + change.deleted === 0) return;
+    await this.outbox.append(em, {
+      type: 'blocked_slots.synced',
+      aggregateType: 'staff',
+      aggregateId: change.staffId,
+      venueIds: await this.staffRepository.venueIdsOf(em, [change.staffId]),
+      payload: change,
+    });
+  }
+
+  private async appendSlotEvent(em: EntityManager, type: 'blocked_slot.created' | 'blocked_slot.deleted', slotId: string, staffId: string) {
+    await this.outbox.append(em, {
+      type,
+      aggregateType: 'blocked_slot',
+      aggregateId: slotId,
+      venueIds: await this.staffRepository.venueIdsOf(em, [staffId]),
+      payload: { slotId, staffId },
     });
   }
 }

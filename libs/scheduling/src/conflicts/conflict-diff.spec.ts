@@ -19,6 +19,7 @@ const live = (over: Partial<LiveConflict> = {}): LiveConflict => ({
   id: 'c1',
   jobId: 'j1',
   staffId: 's1',
+  venueId: 'v1',
   slotId: 'b1',
   status: 'open',
   jobStartsAt: t(10),

@@ -16,6 +16,7 @@ export interface LiveConflict {
   id: string;
   jobId: string;
   staffId: string;
+  venueId: string;
   slotId: string | null;
   status: 'open' | 'overridden';
   jobStartsAt: Date;

@@ -57,7 +57,7 @@ export class ConflictsRepository {
   /** Open and overridden conflicts of these staff, locked for the caller's transaction. */
   async liveConflicts(em: EntityManager, staffIds: string[]): Promise<LiveConflict[]> {
     const rows = await em.query(
-      `SELECT id, job_id, staff_id, blocked_slot_id, status, job_starts_at, job_ends_at, slot_starts_at, slot_ends_at
+      `SELECT id, job_id, staff_id, venue_id, blocked_slot_id, status, job_starts_at, job_ends_at, slot_starts_at, slot_ends_at
          FROM conflicts WHERE staff_id = ANY($1::uuid[]) AND status <> 'resolved'
         ORDER BY id FOR UPDATE`,
       [staffIds],
@@ -66,6 +66,7 @@ export class ConflictsRepository {
       id: r.id as string,
       jobId: r.job_id as string,
       staffId: r.staff_id as string,
+      venueId: r.venue_id as string,
       slotId: (r.blocked_slot_id as string | null) ?? null,
       status: r.status as 'open' | 'overridden',
       jobStartsAt: new Date(r.job_starts_at as string),

@@ -4,6 +4,8 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { AuditRecord } from '../audit/audit.repository';
 import type { Actor } from '../common/actor';
+import type { ConflictEventType, NewDomainEvent } from '../outbox/domain-events';
+import { OutboxService } from '../outbox/outbox.service';
 import { diffConflicts, pairKey } from './conflict-diff';
 import { Conflict } from './conflict.entity';
 import { ConflictsRepository } from './conflicts.repository';
@@ -45,6 +47,7 @@ export class ConflictsService {
   constructor(
     private readonly conflicts: ConflictsRepository,
     private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
   ) {}
 
   async refresh(em: EntityManager, staffIds: string[], actor: Actor, options: RefreshOptions = {}): Promise<RefreshResult> {
@@ -105,6 +108,25 @@ export class ConflictsService {
       }),
     ];
     await this.audit.record(em, ...records);
+    const event = (
+      type: ConflictEventType,
+      c: { id: string; staffId: string; venueId: string; jobId: string; slotId: string | null },
+      resolution?: string,
+    ): NewDomainEvent => ({
+      type,
+      aggregateType: 'conflict',
+      aggregateId: c.id,
+      venueIds: [c.venueId],
+      payload: { conflictId: c.id, staffId: c.staffId, jobId: c.jobId, blockedSlotId: c.slotId, ...(resolution ? { resolution } : {}) },
+    });
+    await this.outbox.append(
+      em,
+      ...opened.map((c) =>
+        event(c.status === 'overridden' ? 'conflict.overridden' : 'conflict.opened', { ...c, slotId: c.blockedSlotId }),
+      ),
+      ...diff.toOverride.map((c) => event('conflict.overridden', c)),
+      ...resolved.map((r) => event('conflict.resolved', diff.toResolve.find((x) => x.id === r.id)!, r.resolution)),
+    );
     return { opened, overridden: diff.toOverride.map((c) => c.id), resolved: resolved.map((r) => r.id) };
   }
 

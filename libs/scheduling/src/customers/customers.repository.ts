@@ -24,11 +24,24 @@ export class CustomersRepository {
     await em.getRepository(Customer).update({ id }, patch);
   }
 
-  /** The venue's customer with this email (case-insensitive): one who has a job there; the oldest when several share it. */
+  /** The customer belongs to the venue from now on (created there, or a job of theirs is there). */
+  async linkToVenue(em: EntityManager, customerId: string, venueId: string): Promise<void> {
+    await em.query('INSERT INTO customer_venues (customer_id, venue_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [customerId, venueId]);
+  }
+
+  async venueIdsOf(customerId: string, em: EntityManager = this.dataSource.manager): Promise<string[]> {
+    const rows: Array<{ venue_id: string }> = await em.query(
+      'SELECT venue_id FROM customer_venues WHERE customer_id = $1 ORDER BY venue_id',
+      [customerId],
+    );
+    return rows.map((r) => r.venue_id);
+  }
+
+  /** The venue's customer with this email (case-insensitive); the oldest when several share it. */
   async findByEmailInVenue(em: EntityManager, venueId: string, email: string): Promise<Customer | null> {
     const rows: Array<{ id: string }> = await em.query(
-      `SELECT c.id FROM customers c
-        WHERE lower(c.email) = lower($2) AND EXISTS (SELECT 1 FROM jobs j WHERE j.customer_id = c.id AND j.venue_id = $1)
+      `SELECT c.id FROM customers c JOIN customer_venues cv ON cv.customer_id = c.id
+        WHERE cv.venue_id = $1 AND lower(c.email) = lower($2)
         ORDER BY c.created_at, c.id LIMIT 1`,
       [venueId, email],
     );

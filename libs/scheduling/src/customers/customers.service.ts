@@ -78,6 +78,7 @@ export class CustomersService {
     const existing = await this.customers.findByEmailInVenue(em, venueId, data.email);
     if (existing) return { customer: existing, created: false };
     const customer = await this.customers.insert(em, data);
+    await this.customers.linkToVenue(em, customer.id, venueId);
     await this.audit.record(em, {
       actor: customerActor(customer.id),
       action: 'customer.created',

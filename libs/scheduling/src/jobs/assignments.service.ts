@@ -12,7 +12,7 @@ import { AssignmentGuard, AvailabilityCheck } from './assignment-guard.service';
 import { CreateAssignmentDto } from './dto/create-assignment.dto';
 import { isActiveStatus } from './job-rules';
 import { JobsRepository } from './jobs.repository';
-import { jobEvent } from './jobs.service';
+import { jobEvent } from '../outbox/domain-events';
 
 export interface AssignmentView {
   jobId: string;

@@ -6,9 +6,10 @@ import type { Actor } from '../common/actor';
 import { ConflictsService } from '../conflicts/conflicts.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { StaffRepository } from '../staff/staff.repository';
+import { jobEvent } from '../outbox/domain-events';
+import { CustomersRepository } from '../customers/customers.repository';
 import { jobSnapshot } from './job.view';
 import { JobsRepository } from './jobs.repository';
-import { jobEvent } from './jobs.service';
 
 export interface NewAssignedJob {
   venueId: string;
@@ -45,6 +46,7 @@ export class CustomerJobsService {
     private readonly conflicts: ConflictsService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
+    private readonly customers: CustomersRepository,
   ) {}
 
   /** Locks the staff rows (id order) and bumps their schedule versions; returns the ids that exist. */
@@ -54,6 +56,7 @@ export class CustomerJobsService {
 
   /** A confirmed job with its one performer as lead. */
   async createAssigned(em: EntityManager, actor: Actor, input: NewAssignedJob): Promise<{ jobId: string; version: number }> {
+    if (input.customerId) await this.customers.linkToVenue(em, input.customerId, input.venueId);
     const job = await this.jobs.insert(em, {
       venueId: input.venueId,
       title: input.title,

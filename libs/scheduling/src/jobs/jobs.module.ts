@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { BlockedSlotsModule } from '../blocked-slots/blocked-slots.module';
 import { ConflictsModule } from '../conflicts/conflicts.module';
+import { CustomersRepository } from '../customers/customers.repository';
 import { OutboxModule } from '../outbox/outbox.module';
 import { StaffModule } from '../staff/staff.module';
 import { VenuesModule } from '../venues/venues.module';
@@ -24,7 +25,8 @@ import { JobsService } from './jobs.service';
     AuditModule,
     OutboxModule,
   ],
-  providers: [JobsRepository, JobsService, AssignmentsService, AssignmentGuard, CustomerJobsService],
+  // CustomersRepository also here: jobs link their customer to the venue (CustomersModule depends on JobsModule).
+  providers: [JobsRepository, JobsService, AssignmentsService, AssignmentGuard, CustomersRepository, CustomerJobsService],
   exports: [JobsRepository, JobsService, AssignmentsService, CustomerJobsService],
 })
 export class JobsModule {}

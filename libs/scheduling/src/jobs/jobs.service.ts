@@ -7,8 +7,9 @@ import { assertCanActInVenue, assertRole } from '../common/access';
 import { actorOf } from '../common/actor';
 import { parseTimeWindow } from '../common/time-window';
 import { ConflictsService } from '../conflicts/conflicts.service';
-import type { JobEventPayload, NewDomainEvent } from '../outbox/domain-events';
+import { jobEvent, type JobEventPayload, type NewDomainEvent } from '../outbox/domain-events';
 import { OutboxService } from '../outbox/outbox.service';
+import { CustomersRepository } from '../customers/customers.repository';
 import { StaffRepository } from '../staff/staff.repository';
 import { VenuesRepository } from '../venues/venues.repository';
 import { AssignmentGuard, AvailabilityCheck, OverridePair } from './assignment-guard.service';
@@ -30,10 +31,6 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   return Number(match[1]);
 }
 
-export function jobEvent(type: NewDomainEvent['type'], payload: JobEventPayload): NewDomainEvent {
-  return { type, aggregateType: 'job', aggregateId: payload.jobId, payload };
-}
-
 @Injectable()
 export class JobsService {
   constructor(
@@ -45,6 +42,7 @@ export class JobsService {
     private readonly conflicts: ConflictsService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
+    private readonly customers: CustomersRepository,
   ) {}
 
   async create(principal: Principal, dto: CreateJobDto): Promise<JobView> {
@@ -56,7 +54,7 @@ export class JobsService {
     const times = resolveJobTimes({ startsAt: dto.startsAt, endsAt: dto.endsAt, allDay }, venue.timezone);
     const actor = actorOf(principal);
     const id = await this.dataSource.transaction(async (em) => {
-      if (dto.customerId) await this.assertCustomer(em, dto.customerId);
+      if (dto.customerId) await this.attachCustomer(em, dto.customerId, dto.venueId);
       const job = await this.jobs.insert(em, {
         venueId: dto.venueId,
         title: dto.title,
@@ -245,7 +243,7 @@ export class JobsService {
       startsAt = times.startsAt;
       endsAt = times.endsAt;
     }
-    if (dto.customerId) await this.assertCustomer(em, dto.customerId);
+    if (dto.customerId) await this.attachCustomer(em, dto.customerId, job.venueId);
     const remote = dto.remote === undefined ? undefined : dto.remote;
     return Object.assign(new Job(), job, {
       title: dto.title ?? job.title,
@@ -261,11 +259,14 @@ export class JobsService {
     });
   }
 
-  private async assertCustomer(em: EntityManager, customerId: string): Promise<void> {
+  /** The job's customer must exist; from now on they belong to the job's venue too. */
+  private async attachCustomer(em: EntityManager, customerId: string, venueId: string): Promise<void> {
     if (!(await this.jobs.customerExists(em, customerId))) {
       throw ApiError.unprocessable('CUSTOMER_NOT_FOUND', `Customer ${customerId} does not exist`);
     }
+    await this.customers.linkToVenue(em, customerId, venueId);
   }
+
 }
 
 const COMPARED: Array<keyof Job> = [

@@ -1,4 +1,4 @@
-/** BullMQ queue the outbox relay publishes scheduling events to (consumed by calendar sync). */
+/** BullMQ queue calendar sync consumes job events from (one consumer of the outbox among several). */
 export const SCHEDULING_EVENTS_QUEUE = 'scheduling-events';
 
 export const JOB_EVENT_TYPES = [
@@ -10,6 +10,23 @@ export const JOB_EVENT_TYPES = [
   'job.unassigned',
 ] as const;
 export type JobEventType = (typeof JOB_EVENT_TYPES)[number];
+
+export const BLOCKED_SLOT_EVENT_TYPES = ['blocked_slot.created', 'blocked_slot.deleted', 'blocked_slots.synced'] as const;
+export type BlockedSlotEventType = (typeof BLOCKED_SLOT_EVENT_TYPES)[number];
+
+export const CONFLICT_EVENT_TYPES = ['conflict.opened', 'conflict.overridden', 'conflict.resolved'] as const;
+export type ConflictEventType = (typeof CONFLICT_EVENT_TYPES)[number];
+
+/** A customer's self-booking changed (booking lib); the job events of the same change are written alongside. */
+export const BOOKING_EVENT_TYPES = ['booking.created', 'booking.rescheduled', 'booking.cancelled'] as const;
+export type BookingEventType = (typeof BOOKING_EVENT_TYPES)[number];
+
+/**
+ * Every type the outbox carries. Consumers pick theirs when they register
+ * ({@link DomainEventConsumers}); a lib that needs a new type adds it here with its payload.
+ */
+export const DOMAIN_EVENT_TYPES = [...JOB_EVENT_TYPES, ...BLOCKED_SLOT_EVENT_TYPES, ...CONFLICT_EVENT_TYPES, ...BOOKING_EVENT_TYPES] as const;
+export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
 
 /** What every job event carries. Consumers re-read the job: events say *that* something changed. */
 export interface JobEventPayload {
@@ -27,16 +44,92 @@ export interface JobEventPayload {
   previous?: { startsAt?: string; endsAt?: string; status?: string };
 }
 
-export interface NewDomainEvent {
-  type: JobEventType;
-  aggregateType: 'job';
-  aggregateId: string;
-  payload: JobEventPayload;
+/** A manual blocked slot was added or removed. */
+export interface BlockedSlotEventPayload {
+  slotId: string;
+  staffId: string;
 }
 
-/** The message a queue consumer receives (BullMQ job data; the job name is `type`). */
-export interface DomainEventMessage extends NewDomainEvent {
-  /** The outbox row id: increasing, unique, usable for dedupe. */
+/** One pull (or removal) of a connected calendar changed the staff member's pulled slots. */
+export interface BlockedSlotsSyncedPayload {
+  staffId: string;
+  created: number;
+  updated: number;
+  deleted: number;
+}
+
+export interface ConflictEventPayload {
+  conflictId: string;
+  staffId: string;
+  jobId: string;
+  blockedSlotId: string | null;
+  /** Set for conflict.resolved. */
+  resolution?: string;
+}
+
+export interface BookingEventPayload {
+  bookingId: string;
+  jobId: string;
+  venueId: string;
+  serviceId: string;
+  customerId: string | null;
+  /** Staff on the booked job. */
+  staffIds: string[];
+  startsAt: string;
+  endsAt: string;
+  /** Set for booking.rescheduled. */
+  previous?: { startsAt: string; endsAt: string };
+}
+
+export interface DomainEventPayloads {
+  'job.created': JobEventPayload;
+  'job.updated': JobEventPayload;
+  'job.rescheduled': JobEventPayload;
+  'job.status_changed': JobEventPayload;
+  'job.assigned': JobEventPayload;
+  'job.unassigned': JobEventPayload;
+  'blocked_slot.created': BlockedSlotEventPayload;
+  'blocked_slot.deleted': BlockedSlotEventPayload;
+  'blocked_slots.synced': BlockedSlotsSyncedPayload;
+  'conflict.opened': ConflictEventPayload;
+  'conflict.overridden': ConflictEventPayload;
+  'conflict.resolved': ConflictEventPayload;
+  'booking.created': BookingEventPayload;
+  'booking.rescheduled': BookingEventPayload;
+  'booking.cancelled': BookingEventPayload;
+}
+
+export type AggregateType = 'job' | 'blocked_slot' | 'staff' | 'conflict' | 'booking';
+
+/** An event to append, typed by its name. */
+export type NewDomainEvent = {
+  [T in DomainEventType]: {
+    type: T;
+    aggregateType: AggregateType;
+    /** Events of one aggregate are delivered in order. */
+    aggregateId: string;
+    /** Venues whose boards and subscribers this change concerns. */
+    venueIds: string[];
+    payload: DomainEventPayloads[T];
+  };
+}[DomainEventType];
+
+/** The message a queue consumer receives (BullMQ task data; the task name is `type`). */
+export type DomainEventMessage<T extends DomainEventType = DomainEventType> = Extract<NewDomainEvent, { type: T }> & {
+  /**
+   * Unique across deployments, databases and restores of a database (a random id per outbox row):
+   * usable as a dedupe key downstream.
+   */
   eventId: string;
+  /** The outbox row's position: increasing in insertion order within one database. */
+  sequence: string;
   occurredAt: string;
+};
+
+export function jobEvent(type: JobEventType, payload: JobEventPayload): NewDomainEvent {
+  return { type, aggregateType: 'job', aggregateId: payload.jobId, venueIds: [payload.venueId], payload };
+}
+
+export function bookingEvent(type: BookingEventType, payload: BookingEventPayload): NewDomainEvent {
+  return { type, aggregateType: 'booking', aggregateId: payload.bookingId, venueIds: [payload.venueId], payload };
 }

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { JobEventPayload } from './domain-events';
+import type { NewDomainEvent } from './domain-events';
 
 /** A domain event written in the same transaction as the change; relayed to BullMQ by the worker. */
 @Entity('outbox_events')
@@ -16,8 +16,14 @@ export class OutboxEvent {
   @Column({ name: 'event_type', type: 'text' })
   eventType: string;
 
+  @Column({ type: 'uuid', default: () => 'gen_random_uuid()' })
+  uid: string;
+
+  @Column({ name: 'venue_ids', type: 'uuid', array: true, default: () => "'{}'" })
+  venueIds: string[];
+
   @Column({ type: 'jsonb' })
-  payload: JobEventPayload;
+  payload: NewDomainEvent['payload'];
 
   @Column({ name: 'occurred_at', type: 'timestamptz', default: () => 'now()' })
   occurredAt: Date;

@@ -96,7 +96,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       await this.publisher.publish(events);
       await this.outbox.markRelayed(
         em,
-        events.map((e) => e.eventId),
+        events.map((e) => e.sequence),
       );
       this.relayed.inc(events.length);
       return events.length;

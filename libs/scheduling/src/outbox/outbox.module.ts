@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DomainEventConsumers } from './domain-event-consumers';
 import { OutboxEvent } from './outbox-event.entity';
 import { OutboxRepository } from './outbox.repository';
 import { OutboxService } from './outbox.service';
 
-/** Writing side of the transactional outbox (api and worker). */
+/** Writing side of the transactional outbox and the registry of its consumers (api and worker). */
 @Module({
   imports: [TypeOrmModule.forFeature([OutboxEvent])],
-  providers: [OutboxRepository, OutboxService],
-  exports: [OutboxRepository, OutboxService],
+  providers: [OutboxRepository, OutboxService, DomainEventConsumers],
+  exports: [OutboxRepository, OutboxService, DomainEventConsumers],
 })
 export class OutboxModule {}

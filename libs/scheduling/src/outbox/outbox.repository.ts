@@ -8,9 +8,11 @@ export const OUTBOX_CHANNEL = 'calbridge_outbox';
 
 interface OutboxRow {
   id: string;
+  uid: string;
   aggregate_type: string;
   aggregate_id: string;
   event_type: string;
+  venue_ids: string[];
   payload: NewDomainEvent['payload'];
   occurred_at: Date;
 }
@@ -22,12 +24,12 @@ export class OutboxRepository {
     if (!events.length) return;
     const values: unknown[] = [];
     const tuples = events.map((e, i) => {
-      values.push(e.aggregateType, e.aggregateId, e.type, JSON.stringify(e.payload));
-      const b = i * 4;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}::jsonb)`;
+      values.push(e.aggregateType, e.aggregateId, e.type, [...new Set(e.venueIds)], JSON.stringify(e.payload));
+      const b = i * 5;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}::uuid[], $${b + 5}::jsonb)`;
     });
     await em.query(
-      `INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload) VALUES ${tuples.join(', ')}`,
+      `INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, venue_ids, payload) VALUES ${tuples.join(', ')}`,
       values,
     );
     await em.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
@@ -40,7 +42,7 @@ export class OutboxRepository {
    */
   async claimBatch(em: EntityManager, limit: number): Promise<DomainEventMessage[]> {
     const rows: OutboxRow[] = await em.query(
-      `SELECT id, aggregate_type, aggregate_id, event_type, payload, occurred_at
+      `SELECT id::text, uid, aggregate_type, aggregate_id, event_type, venue_ids, payload, occurred_at
          FROM outbox_events
         WHERE relayed_at IS NULL
         ORDER BY id
@@ -58,7 +60,7 @@ export class OutboxRepository {
         GROUP BY aggregate_id`,
       [aggregates, maxId],
     );
-    const mine = new Set(rows.map((r) => String(r.id)));
+    const mine = new Set(rows.map((r) => r.id));
     const relayable = new Set<string>();
     for (const { ids } of pending) {
       for (const id of ids) {
@@ -67,20 +69,26 @@ export class OutboxRepository {
       }
     }
     return rows
-      .filter((r) => relayable.has(String(r.id)))
-      .map((r) => ({
-        eventId: String(r.id),
-        type: r.event_type as DomainEventMessage['type'],
-        aggregateType: r.aggregate_type as DomainEventMessage['aggregateType'],
-        aggregateId: r.aggregate_id,
-        payload: r.payload,
-        occurredAt: new Date(r.occurred_at).toISOString(),
-      }));
+      .filter((r) => relayable.has(r.id))
+      .map(
+        (r) =>
+          ({
+            eventId: r.uid,
+            sequence: r.id,
+            type: r.event_type,
+            aggregateType: r.aggregate_type,
+            aggregateId: r.aggregate_id,
+            venueIds: r.venue_ids,
+            payload: r.payload,
+            occurredAt: new Date(r.occurred_at).toISOString(),
+          }) as DomainEventMessage,
+      );
   }
 
-  async markRelayed(em: EntityManager, eventIds: string[]): Promise<void> {
-    if (!eventIds.length) return;
-    await em.query(`UPDATE outbox_events SET relayed_at = now() WHERE id = ANY($1::bigint[])`, [eventIds]);
+  /** Marks rows relayed by their sequence (the outbox row id). */
+  async markRelayed(em: EntityManager, sequences: string[]): Promise<void> {
+    if (!sequences.length) return;
+    await em.query(`UPDATE outbox_events SET relayed_at = now() WHERE id = ANY($1::bigint[])`, [sequences]);
   }
 
   /** Deletes relayed rows older than the retention period; returns how many. */

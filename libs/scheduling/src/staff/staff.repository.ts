@@ -61,6 +61,16 @@ export class StaffRepository {
     return staff.map((s) => ({ staff: s, venueIds: venuesById.get(s.id) ?? [] }));
   }
 
+  /** The venues any of these staff members work at. */
+  async venueIdsOf(em: EntityManager, staffIds: string[]): Promise<string[]> {
+    if (!staffIds.length) return [];
+    const rows: Array<{ venue_id: string }> = await em.query(
+      'SELECT DISTINCT venue_id FROM staff_venues WHERE staff_id = ANY($1::uuid[]) ORDER BY venue_id',
+      [[...new Set(staffIds)]],
+    );
+    return rows.map((r) => r.venue_id);
+  }
+
   async isMemberOf(em: EntityManager, staffId: string, venueId: string): Promise<boolean> {
     const rows = await em.query('SELECT 1 FROM staff_venues WHERE staff_id = $1 AND venue_id = $2', [staffId, venueId]);
     return rows.length > 0;

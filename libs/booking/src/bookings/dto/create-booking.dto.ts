@@ -1,31 +1,14 @@
+import { OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { IsInstant, Trim } from '@calbridge/scheduling';
+import { IsEmail, IsObject, IsOptional, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { CreateCustomerDto, IsInstant, Trim } from '@calbridge/scheduling';
 
-const PHONE = /^\+?[0-9 ()./-]{3,40}$/;
-
-export class BookingCustomerDto {
-  @Trim()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
-  firstName: string;
-
-  @Trim()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
-  lastName: string;
-
+/** The customer as the scheduling API takes them, with the email required (customers are found again by it). */
+export class BookingCustomerDto extends OmitType(CreateCustomerDto, ['email'] as const) {
   @Trim()
   @IsEmail()
   @MaxLength(320)
   email: string;
-
-  @IsOptional()
-  @Trim()
-  @Matches(PHONE, { message: 'phone must look like a phone number, e.g. +49 30 1234567' })
-  phone?: string;
 }
 
 export class CreateBookingDto {

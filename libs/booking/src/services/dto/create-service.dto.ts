@@ -1,5 +1,6 @@
 import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { Trim } from '@calbridge/scheduling';
+import { PartialType } from '@nestjs/swagger';
 
 export class CreateServiceDto {
   @Trim()
@@ -37,39 +38,5 @@ export class CreateServiceDto {
   bookable?: boolean;
 }
 
-export class UpdateServiceDto {
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  name?: string;
-
-  @IsOptional()
-  @IsInt()
-  @Min(5)
-  @Max(1440)
-  durationMinutes?: number;
-
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(720)
-  bufferBeforeMinutes?: number;
-
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(720)
-  bufferAfterMinutes?: number;
-
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(500)
-  @IsUUID('all', { each: true })
-  staffIds?: string[];
-
-  @IsOptional()
-  @IsBoolean()
-  bookable?: boolean;
-}
+/** Any field of a service; staffIds replaces the performers. */
+export class UpdateServiceDto extends PartialType(CreateServiceDto) {}
