@@ -19,6 +19,8 @@ export interface AvailabilityQuery {
   staffId?: string;
   /** A job whose own time does not count as busy (the booking being rescheduled). */
   excludeJobId?: string;
+  /** Only the starts, not who is free for them (cheaper: the public page). */
+  withoutStaff?: boolean;
 }
 
 export interface FreeSlot {
@@ -28,7 +30,7 @@ export interface FreeSlot {
 }
 
 /** Prepared once per connection; the version changes with the statement's text. */
-const STATEMENT_NAME = 'booking_availability_v1';
+const STATEMENT_NAMES = { perPerformer: 'booking_availability_staff_v1', starts: 'booking_availability_starts_v1' };
 
 const DUR = 'make_interval(mins => $7)';
 const STEP = 'make_interval(mins => $8)';
@@ -48,9 +50,10 @@ const AFTER = 'make_interval(mins => $10)';
  *    two on each side); merged per person;
  * 4. free = working - busy (multirange difference);
  * 5. grid: slot starts at local midnight plus multiples of the venue's interval, inside each free
- *    range, with the whole appointment inside it; grouped by start with the free performers.
+ *    range, with the whole appointment inside it — grouped by start with the free performers
+ *    (PER_PERFORMER_SQL), or laid once over the merged ranges of possible starts (STARTS_SQL).
  */
-const AVAILABILITY_SQL = `
+const FREE_TIME_SQL = `
   WITH performers AS MATERIALIZED (
     SELECT p.staff_id
       FROM booking_service_performers p
@@ -104,21 +107,38 @@ const AVAILABILITY_SQL = `
   free AS (
     SELECT w.staff_id, unnest(w.ranges - coalesce(b.ranges, '{}'::tstzmultirange)) AS r
       FROM work w LEFT JOIN busy b ON b.staff_id = w.staff_id
-  ),
-  starts AS (
-    SELECT f.staff_id, g AT TIME ZONE $2 AS starts_at, f.r
-      FROM free f
-     CROSS JOIN LATERAL (SELECT lower(f.r) AT TIME ZONE $2 AS l, upper(f.r) AT TIME ZONE $2 AS u) loc
+  )`;
+
+/** Grid starts inside a range, in the venue's local time (local midnight plus multiples of the interval). */
+const GRID = (range: string) => `
+     CROSS JOIN LATERAL (SELECT lower(${range}) AT TIME ZONE $2 AS l, upper(${range}) AT TIME ZONE $2 AS u) loc
      CROSS JOIN LATERAL generate_series(
          date_trunc('day', loc.l) + ${STEP} * ceil(extract(epoch FROM loc.l - date_trunc('day', loc.l)) / ($8 * 60))::int,
-         loc.u, ${STEP}) g
+         loc.u, ${STEP}) g`;
+
+/** Every free start with the performers free for it (dispatchers, and the check before a booking). */
+const PER_PERFORMER_SQL = `${FREE_TIME_SQL}
+  SELECT g AT TIME ZONE $2 AS starts_at, array_agg(DISTINCT f.staff_id ORDER BY f.staff_id) AS staff_ids
+    FROM free f ${GRID('f.r')}
+   WHERE g AT TIME ZONE $2 >= $3 AND g AT TIME ZONE $2 < $4
+     AND tstzrange(g AT TIME ZONE $2, (g AT TIME ZONE $2) + ${DUR}, '[)') <@ f.r
+   GROUP BY 1
+   ORDER BY 1`;
+
+/**
+ * Only whether someone is free (the public page): each free range becomes the closed range of
+ * starts it allows, these are merged across performers, and the grid is laid over the union once.
+ */
+const STARTS_SQL = `${FREE_TIME_SQL},
+  starts AS (
+    SELECT unnest(range_agg(tstzrange(lower(f.r), upper(f.r) - ${DUR}, '[]'))) AS r
+      FROM free f
+     WHERE upper(f.r) - lower(f.r) >= ${DUR}
   )
-  SELECT s.starts_at, array_agg(DISTINCT s.staff_id ORDER BY s.staff_id) AS staff_ids
-    FROM starts s
-   WHERE s.starts_at >= $3 AND s.starts_at < $4
-     AND tstzrange(s.starts_at, s.starts_at + ${DUR}, '[)') <@ s.r
-   GROUP BY s.starts_at
-   ORDER BY s.starts_at`;
+  SELECT DISTINCT g AT TIME ZONE $2 AS starts_at, '{}'::uuid[] AS staff_ids
+    FROM starts s ${GRID('s.r')}
+   WHERE g AT TIME ZONE $2 >= $3 AND g AT TIME ZONE $2 < $4 AND (g AT TIME ZONE $2) <@ s.r
+   ORDER BY 1`;
 
 @Injectable()
 export class AvailabilityRepository {
@@ -131,9 +151,10 @@ export class AvailabilityRepository {
    * under the lock) it runs through the caller's connection.
    */
   async freeSlots(q: AvailabilityQuery, em?: EntityManager): Promise<FreeSlot[]> {
+    const sql = q.withoutStaff ? STARTS_SQL : PER_PERFORMER_SQL;
     const rows: Array<{ starts_at: Date; staff_ids: string[] }> = em
-      ? await em.query(AVAILABILITY_SQL, this.params(q))
-      : await this.prepared(q);
+      ? await em.query(sql, this.params(q))
+      : await this.prepared(q.withoutStaff ? STATEMENT_NAMES.starts : STATEMENT_NAMES.perPerformer, sql, q);
     const length = q.durationMinutes * 60_000;
     return rows.map((r) => {
       const startsAt = new Date(r.starts_at);
@@ -141,11 +162,11 @@ export class AvailabilityRepository {
     });
   }
 
-  private async prepared(q: AvailabilityQuery): Promise<Array<{ starts_at: Date; staff_ids: string[] }>> {
+  private async prepared(name: string, text: string, q: AvailabilityQuery): Promise<Array<{ starts_at: Date; staff_ids: string[] }>> {
     const runner = this.dataSource.createQueryRunner();
     try {
       const client = (await runner.connect()) as PoolClient;
-      return (await client.query({ name: STATEMENT_NAME, text: AVAILABILITY_SQL, values: this.params(q) })).rows;
+      return (await client.query({ name, text, values: this.params(q) })).rows;
     } finally {
       await runner.release();
     }
@@ -153,7 +174,7 @@ export class AvailabilityRepository {
 
   /** The plan of the availability statement (tests show that the big tables are read by index). */
   async explain(q: AvailabilityQuery): Promise<string> {
-    const rows: Array<{ 'QUERY PLAN': string }> = await this.dataSource.query(`EXPLAIN ${AVAILABILITY_SQL}`, this.params(q));
+    const rows: Array<{ 'QUERY PLAN': string }> = await this.dataSource.query(`EXPLAIN ${q.withoutStaff ? STARTS_SQL : PER_PERFORMER_SQL}`, this.params(q));
     return rows.map((r) => r['QUERY PLAN']).join('\n');
   }
 

@@ -48,7 +48,7 @@ export class AvailabilityService {
   async forPublic(venue: Venue, query: PublicAvailabilityQueryDto): Promise<AvailabilityView> {
     const window = this.window(query);
     const service = await this.serviceOf(venue.id, query.serviceId, true);
-    const slots = await this.slots(venue, service, window.from, window.to);
+    const slots = await this.slots(venue, service, window.from, window.to, { withoutStaff: true });
     return { timezone: venue.timezone, slots: slots.map((s) => this.times(s, venue)) };
   }
 
@@ -58,7 +58,7 @@ export class AvailabilityService {
     service: BookableService,
     from: Date,
     to: Date,
-    options: { staffId?: string; excludeJobId?: string; em?: EntityManager; now?: Date } = {},
+    options: { staffId?: string; excludeJobId?: string; em?: EntityManager; now?: Date; withoutStaff?: boolean } = {},
   ): Promise<FreeSlot[]> {
     const bookable = bookableWindow(venue, options.now ?? new Date());
     const lo = new Date(Math.max(from.getTime(), bookable.from.getTime()));
@@ -77,6 +77,7 @@ export class AvailabilityService {
         slotIntervalMinutes: venue.bookingSlotIntervalMinutes,
         staffId: options.staffId,
         excludeJobId: options.excludeJobId,
+        withoutStaff: options.withoutStaff,
       },
       options.em,
     );
