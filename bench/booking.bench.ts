@@ -1,6 +1,8 @@
 import { Client } from 'pg';
 import { Agent, request } from 'node:http';
+import { AvailabilityRepository } from '@calbridge/booking';
 import { DateTime } from 'luxon';
+import { loadavg } from 'node:os';
 import { startBenchSystem } from './support/bench-system';
 import { ms, summarize } from './support/stats';
 
@@ -46,6 +48,32 @@ export async function run(): Promise<Record<string, unknown>> {
     const week = await measure(7, 1_000);
     const month = await measure(28, 300);
     agent.destroy();
+    // The same statement without HTTP, Nest and the venue/service lookups: what the database takes.
+    const repo = system.api!.get(AvailabilityRepository);
+    const direct = async (days: number, n: number) => {
+      const times: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const from = today.plus({ days: 1 + ((i * 7919) % (DAYS - days - 2)) });
+        const t0 = process.hrtime.bigint();
+        await repo.freeSlots({
+          venueId: ids.venueId!,
+          timezone: ZONE,
+          serviceId: ids.serviceId!,
+          from: from.toJSDate(),
+          to: from.plus({ days }).toJSDate(),
+          durationMinutes: 30,
+          bufferBeforeMinutes: 0,
+          bufferAfterMinutes: 10,
+          slotIntervalMinutes: 15,
+          withoutStaff: true,
+        });
+        times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+      return summarize(times);
+    };
+    const weekSql = await direct(7, 300);
+    const monthSql = await direct(28, 100);
+    console.log(`statement alone 7 days: p50 ${ms(weekSql.p50)}  p99 ${ms(weekSql.p99)};  28 days: p50 ${ms(monthSql.p50)}  p99 ${ms(monthSql.p99)}`);
     console.log(`availability 7 days:  p50 ${ms(week.p50)}  p99 ${ms(week.p99)}  (${week.n} requests, ${week.meanSlots.toFixed(0)} slots each)`);
     console.log(`availability 28 days: p50 ${ms(month.p50)}  p99 ${ms(month.p99)}  (${month.n} requests, ${month.meanSlots.toFixed(0)} slots each)`);
 
@@ -53,12 +81,15 @@ export async function run(): Promise<Record<string, unknown>> {
     console.log(
       `200 concurrent bookings on 20 slots: ${race.won} won (${race.refused} x 409 SLOT_TAKEN, ${race.other} other) in ${race.seconds.toFixed(2)} s: ${race.perSecond.toFixed(0)} attempts/s; overlapping active assignments: ${race.overlaps}`,
     );
+    console.log(`load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min)`);
     return {
+      loadAverage: loadavg(),
       performers: PERFORMERS,
       jobs: JOBS,
       blockedSlots: SLOTS,
       week,
       month,
+      statementAlone: { week: weekSql, month: monthSql },
       race,
       targets: { weekP99Ms: 20, monthP99Ms: 60, raceWon: 20 },
     };

@@ -145,31 +145,26 @@ export class AvailabilityRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Free slots. Outside a transaction the statement runs as a named prepared statement: planned
-   * once per connection (Postgres settles on its generic plan after five runs), since planning
-   * this statement costs about as much as running it. Inside the caller's transaction (the check
-   * under the lock) it runs through the caller's connection.
+   * Free slots, through a named prepared statement: planned once per connection (Postgres
+   * settles on its generic plan after five runs), since planning this statement costs about as
+   * much as running it. With `em`, on the caller's transaction (the check under the lock).
    */
   async freeSlots(q: AvailabilityQuery, em?: EntityManager): Promise<FreeSlot[]> {
-    const sql = q.withoutStaff ? STARTS_SQL : PER_PERFORMER_SQL;
-    const rows: Array<{ starts_at: Date; staff_ids: string[] }> = em
-      ? await em.query(sql, this.params(q))
-      : await this.prepared(q.withoutStaff ? STATEMENT_NAMES.starts : STATEMENT_NAMES.perPerformer, sql, q);
+    const name = q.withoutStaff ? STATEMENT_NAMES.starts : STATEMENT_NAMES.perPerformer;
+    const text = q.withoutStaff ? STARTS_SQL : PER_PERFORMER_SQL;
+    const runner = em?.queryRunner ?? this.dataSource.createQueryRunner();
+    let rows: Array<{ starts_at: Date; staff_ids: string[] }>;
+    try {
+      const client = (await runner.connect()) as PoolClient;
+      rows = (await client.query({ name, text, values: this.params(q) })).rows;
+    } finally {
+      if (!em?.queryRunner) await runner.release();
+    }
     const length = q.durationMinutes * 60_000;
     return rows.map((r) => {
       const startsAt = new Date(r.starts_at);
       return { startsAt, endsAt: new Date(startsAt.getTime() + length), staffIds: r.staff_ids };
     });
-  }
-
-  private async prepared(name: string, text: string, q: AvailabilityQuery): Promise<Array<{ starts_at: Date; staff_ids: string[] }>> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      const client = (await runner.connect()) as PoolClient;
-      return (await client.query({ name, text, values: this.params(q) })).rows;
-    } finally {
-      await runner.release();
-    }
   }
 
   /** The plan of the availability statement (tests show that the big tables are read by index). */
