@@ -1,4 +1,4 @@
-import { ConnectionSemaphore, SyncQueues } from '@calbridge/calendar-sync';
+import { ConnectionsRepository, ConnectionSemaphore, PullService, SyncQueues } from '@calbridge/calendar-sync';
 import { MetricsService } from '@calbridge/core';
 import { DateTime } from 'luxon';
 import { ics, icsUtc, Radicale } from '../support/radicale';
@@ -202,6 +202,27 @@ describe('calendar sync pull (CalDAV, Radicale)', () => {
     await bob().delete('personal', 'a.ics');
     await waitFor(async () => expect(await slots()).toEqual([]), { what: 'the deletion' });
     await system.dataSource.query(`UPDATE sync_calendars SET metadata = '{"syncCollection": true}', cursor = NULL WHERE connection_id = $1`, [conn.id]);
+  });
+
+  it('a pull that read the connection before it was disconnected neither revives it nor brings its slots back', async () => {
+    const other = await system.factory.staff({ venueIds: [venue.id] });
+    await bob().put('personal', 'gym.ics', ics('UID:gym', `DTSTART:${icsUtc(utcAt(6, '07:00'))}`, `DTEND:${icsUtc(utcAt(6, '08:00'))}`, 'SUMMARY:Gym'));
+    const started = Date.now();
+    const second = await connectCaldav(system, radicale, other.id, 'bob', 'bob-app-password');
+    await waitForPull(system, second.id, started - 1, 'the second connection\'s first sync');
+    await waitFor(async () => expect(await blockedSlots(system, other.id)).toHaveLength(1), { what: 'the slot of the second connection' });
+
+    // What a worker holds in memory when the user disconnects in the middle of its pull.
+    const stale = (await system.worker!.get(ConnectionsRepository).findById(second.id))!;
+    expect(stale.status).toBe('active');
+    await system.http(system.staffToken(other.id)).delete(`/v1/connections/${second.id}`).expect(204);
+    expect(await blockedSlots(system, other.id)).toEqual([]);
+
+    await system.worker!.get(PullService).pullConnection(stale, { full: true, refetch: true });
+    expect((await system.http(system.staffToken(other.id)).get(`/v1/staff/${other.id}/connections`).expect(200)).body).toEqual([
+      expect.objectContaining({ id: second.id, status: 'disconnected' }),
+    ]);
+    expect(await blockedSlots(system, other.id)).toEqual([]);
   });
 });
 

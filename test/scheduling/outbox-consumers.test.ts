@@ -144,7 +144,7 @@ describe('outbox consumers, event types and the deployment identity', () => {
       const worker = await run(
         process.execPath,
         [require.resolve('ts-node/dist/bin'), '--transpile-only', '-r', 'tsconfig-paths/register', join(__dirname, '../../apps/worker/src/main.ts')],
-        { cwd: join(__dirname, '../..'), env: { ...process.env, ...system.env, LOG_LEVEL: 'error' }, timeout: 90_000 },
+        { cwd: join(__dirname, '../..'), env: { ...process.env, ...system.env, LOG_LEVEL: 'error' }, timeout: 150_000 },
       ).then(
         () => ({ code: 0, stderr: '' }),
         (error: { code?: number; stderr?: string }) => ({ code: error.code, stderr: error.stderr ?? '' }),
@@ -160,5 +160,6 @@ describe('outbox consumers, event types and the deployment identity', () => {
     // The rightful deployment still boots.
     const again = await system.startWorker();
     await again.close();
-  });
+    // Transpiling and booting a whole worker takes tens of seconds on a loaded 2-core machine.
+  }, 180_000);
 });

@@ -97,6 +97,14 @@ export class ConnectionsRepository {
    * Writes health after a sync; never revives a connection the user disconnected (or that is
    * waiting for new credentials) behind their back.
    */
+  /**
+   * `active` becomes `syncing` as a full sync starts. Conditional in the database: a pull that read
+   * the connection before it was disconnected (or lost its grant) must not bring it back to life.
+   */
+  async markSyncing(id: string): Promise<void> {
+    await this.dataSource.query(`UPDATE sync_connections SET status = 'syncing', updated_at = now() WHERE id = $1 AND status = 'active'`, [id]);
+  }
+
   async writeHealth(id: string, health: ConnectionHealth, synced: boolean, em?: EntityManager): Promise<void> {
     await this.manager(em).query(
       `UPDATE sync_connections

@@ -71,7 +71,7 @@ export class PullService {
     const account = await this.call(provider, () => this.accounts.for(connection));
     const zone = await this.connections.staffZone(connection.staffId);
     const firstSync = calendars.some((c) => !c.cursor) || options.full;
-    if (firstSync && connection.status === 'active') await this.connections.update(connection.id, { status: 'syncing' });
+    if (firstSync && connection.status === 'active') await this.connections.markSyncing(connection.id);
     for (const calendar of calendars) {
       try {
         await this.pullCalendar(provider, account, connection, calendar, zone, options, summary);
