@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { Agent, request } from 'node:http';
 import { AvailabilityRepository } from '@calbridge/booking';
 import { DateTime } from 'luxon';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { startBenchSystem } from './support/bench-system';
 import { ms, summarize } from './support/stats';
@@ -31,9 +32,11 @@ export async function run(): Promise<Record<string, unknown>> {
   try {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const today = DateTime.now().setZone(ZONE).startOf('day');
+    const cpu = await cpuMeter(system.databaseUrl);
     const measure = async (days: number, n: number) => {
       const times: number[] = [];
       let slots = 0;
+      const before = await cpu.sample();
       for (let i = 0; i < n; i++) {
         const from = today.plus({ days: 1 + ((i * 104729) % (DAYS - days - 2)) });
         const url = `${system.baseUrl}/public/venues/${ids.venueId}/availability?serviceId=${ids.serviceId}&from=${encodeURIComponent(from.toISO()!)}&to=${encodeURIComponent(from.plus({ days }).toISO()!)}`;
@@ -42,7 +45,8 @@ export async function run(): Promise<Record<string, unknown>> {
         times.push(Number(process.hrtime.bigint() - t0) / 1e6);
         slots += (JSON.parse(body.text) as { slots: unknown[] }).slots.length;
       }
-      return { ...summarize(times), meanSlots: slots / n };
+      const used = cpu.since(before, await cpu.sample(), n);
+      return { ...summarize(times), meanSlots: slots / n, cpuMsPerRequest: used };
     };
     await measure(7, 100); // warm-up (JIT, plan cache, buffer cache)
     const week = await measure(7, 1_000);
@@ -74,8 +78,10 @@ export async function run(): Promise<Record<string, unknown>> {
     const weekSql = await direct(7, 300);
     const monthSql = await direct(28, 100);
     console.log(`statement alone 7 days: p50 ${ms(weekSql.p50)}  p99 ${ms(weekSql.p99)};  28 days: p50 ${ms(monthSql.p50)}  p99 ${ms(monthSql.p99)}`);
-    console.log(`availability 7 days:  p50 ${ms(week.p50)}  p99 ${ms(week.p99)}  (${week.n} requests, ${week.meanSlots.toFixed(0)} slots each)`);
-    console.log(`availability 28 days: p50 ${ms(month.p50)}  p99 ${ms(month.p99)}  (${month.n} requests, ${month.meanSlots.toFixed(0)} slots each)`);
+    const cpuText = (c: { postgres: number; node: number }) => `CPU per request: Postgres ${ms(c.postgres)}, api + client ${ms(c.node)}`;
+    console.log(`availability 7 days:  p50 ${ms(week.p50)}  p99 ${ms(week.p99)}  (${week.n} requests, ${week.meanSlots.toFixed(0)} slots each; ${cpuText(week.cpuMsPerRequest)})`);
+    console.log(`availability 28 days: p50 ${ms(month.p50)}  p99 ${ms(month.p99)}  (${month.n} requests, ${month.meanSlots.toFixed(0)} slots each; ${cpuText(month.cpuMsPerRequest)})`);
+    await cpu.close();
 
     const race = await bookingRace(system.baseUrl!, ids.smallVenueId!, ids.smallServiceId!, system.databaseUrl);
     console.log(
@@ -230,4 +236,36 @@ function call(agent: Agent, method: string, url: string, body?: object): Promise
     req.on('error', reject);
     req.end(payload);
   });
+}
+
+/**
+ * CPU time (not wall time) spent by this process and by the Postgres backends serving the bench
+ * database, from /proc: on a machine shared with other work, latency percentiles measure the
+ * queue for the cores as much as the code; CPU per request does not.
+ */
+async function cpuMeter(databaseUrl: string) {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  const ticksPerMs = 100 / 1000; // USER_HZ (getconf CLK_TCK) is 100 on Linux
+  const backendTicks = async (): Promise<number> => {
+    const { rows } = await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+    let total = 0;
+    for (const { pid } of rows) {
+      try {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        total += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        // the backend ended
+      }
+    }
+    return total;
+  };
+  return {
+    sample: async () => ({ pg: await backendTicks(), node: process.cpuUsage() }),
+    since(a: { pg: number; node: NodeJS.CpuUsage }, b: { pg: number; node: NodeJS.CpuUsage }, n: number) {
+      const node = process.cpuUsage(a.node);
+      return { postgres: (b.pg - a.pg) / ticksPerMs / n, node: (node.user + node.system) / 1000 / n };
+    },
+    close: () => db.end(),
+  };
 }
