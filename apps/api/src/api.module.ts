@@ -1,3 +1,4 @@
+import { BookingHttpModule } from '@calbridge/booking';
 import { CalendarSyncHttpModule } from '@calbridge/calendar-sync';
 import { CoreModule, createValidationPipe, HealthModule, HttpExceptionFilter, JwtAuthGuard, MetricsHttpModule, QueueModule } from '@calbridge/core';
 import { DatabaseModule } from '@calbridge/database';
@@ -19,6 +20,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
     SchedulingHttpModule,
     IcalFeedHttpModule,
     CalendarSyncHttpModule,
+    BookingHttpModule,
     WebUiHttpModule,
   ],
   providers: [

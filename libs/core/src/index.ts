@@ -21,3 +21,6 @@ export * from './time/time';
 export * from './core.module';
 export * from './queue/queue.module';
 export * from './http/configure-api-app';
+export * from './http/client-address';
+export * from './http/public-rate-limit.guard';
+export * from './crypto/signed-token';

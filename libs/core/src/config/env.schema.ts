@@ -97,6 +97,11 @@ export const envSchema = z
 
     DEMO_DATA: bool.optional(),
 
+    /** HMAC key of booking manage links; unset: FEED_SIGNING_SECRET (under a label of its own). */
+    BOOKING_SIGNING_SECRET: z.string().min(MIN_SECRET_LENGTH).optional(),
+    /** Requests per minute one address (IPv4, or IPv6 /64) may make to all `/public` routes together. */
+    PUBLIC_RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(120),
+
     // iCal feed (libs/ical-feed/src/ical-feed.config.ts; README "iCal feed").
     FEED_TOKEN_TTL_DAYS: int(1, 3650).default(183),
     FEED_EXPIRY_WARNING_DAYS: int(0, 365).default(14),

@@ -18,6 +18,8 @@ const SECRET_QUERY_PARAMS = new Set([
 
 /** `/calendar/<staff>/` and whatever follows it (the token, and any junk appended to it). */
 const FEED_PATH = /^(\/calendar\/[^/?#]+\/)[^?#]+?(\.ics)?$/i;
+/** `/public/bookings/<manage token>` and whatever follows it (`/reschedule`, `/cancel`, `.ics`). */
+const MANAGE_PATH = /^(\/public\/bookings\/)[^?#]+$/i;
 
 export const REDACTED = '[redacted]';
 
@@ -27,7 +29,9 @@ export function sanitizeUrl(url: string | undefined): string | undefined {
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   const query = q === -1 ? '' : url.slice(q + 1);
-  const safePath = path.replace(FEED_PATH, (_m, prefix: string, ext?: string) => `${prefix}${REDACTED}${ext ?? ''}`);
+  const safePath = path
+    .replace(FEED_PATH, (_m, prefix: string, ext?: string) => `${prefix}${REDACTED}${ext ?? ''}`)
+    .replace(MANAGE_PATH, (_m, prefix: string) => `${prefix}${REDACTED}`);
   if (!query) return safePath;
   const safeQuery = query
     .split('&')
