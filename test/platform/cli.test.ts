@@ -1,3 +1,4 @@
+import { BookingDemoDataService } from '@calbridge/booking';
 import { DemoDataService } from '@calbridge/scheduling';
 import { Test } from '@nestjs/testing';
 import { execFile } from 'node:child_process';
@@ -32,6 +33,9 @@ describe('CLI and demo data', () => {
       expect(data.assignments).toBeGreaterThanOrEqual(40);
       expect(data.openConflicts).toBeGreaterThanOrEqual(1);
       expect(await demo.isEmpty()).toBe(false);
+      const booking = await app.get(BookingDemoDataService).seed();
+      expect(booking.map((b) => b.venueId).sort()).toEqual(data.venues.map((v) => v.id).sort());
+      for (const b of booking) expect(b.bookingUrl).toMatch(new RegExp(`/book/${b.venueId}$`));
     } finally {
       await app.close();
     }
@@ -40,6 +44,15 @@ describe('CLI and demo data', () => {
     expect(venues.body).toHaveLength(2);
     const open = await system.http(system.dispatcherToken(venues.body[0].id, venues.body[1].id)).get('/v1/conflicts?status=open').expect(200);
     expect(open.body.length).toBeGreaterThanOrEqual(1);
+    // Both demo venues take bookings: services and free slots on the public routes.
+    for (const venue of venues.body) {
+      const services = await system.http().get(`/public/venues/${venue.id}/services`).expect(200);
+      expect(services.body.services.length).toBeGreaterThanOrEqual(2);
+      const from = new Date(Date.now() + 86_400_000).toISOString();
+      const to = new Date(Date.now() + 8 * 86_400_000).toISOString();
+      const slots = await system.http().get(`/public/venues/${venue.id}/availability?serviceId=${services.body.services[0].id}&from=${from}&to=${to}`).expect(200);
+      expect(slots.body.slots.length).toBeGreaterThan(10);
+    }
   });
 
   it('npm run token prints a token the api accepts', async () => {

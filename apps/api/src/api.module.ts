@@ -1,3 +1,4 @@
+import { BookingHttpModule } from '@calbridge/booking';
 import { CalendarSyncHttpModule } from '@calbridge/calendar-sync';
 import {
   CoreModule,
@@ -29,6 +30,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
     SchedulingHttpModule,
     IcalFeedHttpModule,
     CalendarSyncHttpModule,
+    BookingHttpModule,
     WebUiHttpModule,
   ],
   providers: [

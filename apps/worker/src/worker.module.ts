@@ -1,3 +1,4 @@
+import { BookingModule } from '@calbridge/booking';
 import { CalendarSyncWorkerModule } from '@calbridge/calendar-sync';
 import { CoreModule, QueueModule, WorkerHeartbeatService } from '@calbridge/core';
 import { DatabaseModule } from '@calbridge/database';
@@ -6,7 +7,7 @@ import { Module } from '@nestjs/common';
 
 /** The background worker: queue processors, relays and schedulers from the libraries. */
 @Module({
-  imports: [CoreModule.forRoot('worker'), DatabaseModule.forRoot(), QueueModule.forRoot(), SchedulingWorkerModule, CalendarSyncWorkerModule],
+  imports: [CoreModule.forRoot('worker'), DatabaseModule.forRoot(), QueueModule.forRoot(), SchedulingWorkerModule, CalendarSyncWorkerModule, BookingModule],
   providers: [WorkerHeartbeatService],
 })
 export class WorkerModule {}

@@ -28,3 +28,6 @@ export * from './http/input-guard';
 export * from './http/security-headers';
 export * from './http/body-timeout';
 export * from './http/graceful-shutdown';
+export * from './http/client-address';
+export * from './http/public-rate-limit.guard';
+export * from './crypto/signed-token';

@@ -39,7 +39,9 @@ export class DatabaseModule implements OnApplicationBootstrap {
             migrationsTableName: 'migrations',
             logging: db.logQueries ? ['query', 'error'] : false,
             poolSize: db.poolSize,
-            extra: { application_name: 'calbridge' },
+            // JIT off: calbridge runs short OLTP statements, for which compiling (triggered by
+            // pessimistic row estimates, e.g. of generate_series) costs far more than it saves.
+            extra: { application_name: 'calbridge', options: '-c jit=off' },
           }),
         }),
       ],

@@ -1,3 +1,4 @@
+import { BookingDemo, BookingDemoDataService } from '@calbridge/booking';
 import { currentEnv, mintToken, Principal } from '@calbridge/core';
 import { FeedsService } from '@calbridge/ical-feed';
 import { DemoData, DemoDataService } from '@calbridge/scheduling';
@@ -19,11 +20,13 @@ export async function seedCommand(options: { quietIfPresent?: boolean } = {}): P
     const demo = app.get(DemoDataService);
     if (await demo.isEmpty()) {
       const data = await demo.seed();
-      printDemo(data, await feedUrls(app.get(FeedsService), data), env.AUTH_JWT_SECRET, env.PORT);
+      const booking = await app.get(BookingDemoDataService).seed();
+      printDemo(data, await feedUrls(app.get(FeedsService), data), booking, env.AUTH_JWT_SECRET, env.PORT);
     } else {
       if (!options.quietIfPresent) console.log('The database already has data: demo data not loaded.');
       const data = { ...(await demo.describe()), customers: 0, jobs: 0, assignments: 0, openConflicts: 0 };
-      printDemo(data, await feedUrls(app.get(FeedsService), data), env.AUTH_JWT_SECRET, env.PORT, false);
+      const booking = await app.get(BookingDemoDataService).describe();
+      printDemo(data, await feedUrls(app.get(FeedsService), data), booking, env.AUTH_JWT_SECRET, env.PORT, false);
     }
   } finally {
     await app.close();
@@ -50,7 +53,7 @@ async function feedUrls(feeds: FeedsService, data: Pick<DemoData, 'staff'>): Pro
   return out;
 }
 
-function printDemo(data: DemoData, feeds: DemoFeed[], secret: string, port: number, fresh = true): void {
+function printDemo(data: DemoData, feeds: DemoFeed[], booking: BookingDemo[], secret: string, port: number, fresh = true): void {
   const ttlSeconds = 30 * 24 * 3600;
   const admin = mintToken(secret, { role: 'admin', sub: 'demo-admin', ttlSeconds });
   const lines: string[] = [];
@@ -72,6 +75,12 @@ function printDemo(data: DemoData, feeds: DemoFeed[], secret: string, port: numb
   if (feeds.length) {
     lines.push('', 'iCal feeds (subscribe in any calendar app; development URLs, keep them private):');
     for (const f of feeds) lines.push(`  ${f.staffName} @ ${f.venueName}:  ${f.url}`);
+  }
+  if (booking.length) {
+    lines.push('', 'Public self-booking (no token needed):');
+    for (const b of booking) {
+      lines.push(`  ${b.venueName}:  ${b.bookingUrl}`, `    services: http://127.0.0.1:${port}/public/venues/${b.venueId}/services`);
+    }
   }
   lines.push(
     '',

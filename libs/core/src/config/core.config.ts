@@ -13,6 +13,7 @@ export const appConfig = registerAs('app', () => {
     platformJobUrl: env.PLATFORM_JOB_URL,
     demoData: env.DEMO_DATA ?? env.NODE_ENV === 'development',
     devSecretsInUse: devSecretsInUse(env),
+    publicRateLimitPerMinute: env.PUBLIC_RATE_LIMIT_PER_MINUTE,
   };
 });
 

@@ -112,6 +112,10 @@ export const envSchema = z
     HEALTH_OUTBOX_MAX_LAG_SECONDS: int(1, 86_400).default(300),
     /** ...and a queue down when its oldest waiting task has waited longer than this. */
     HEALTH_QUEUE_MAX_AGE_SECONDS: int(1, 86_400).default(900),
+    /** HMAC key of booking manage links; unset: FEED_SIGNING_SECRET (under a label of its own). */
+    BOOKING_SIGNING_SECRET: z.string().min(MIN_SECRET_LENGTH).optional(),
+    /** Requests per minute one address (IPv4, or IPv6 /64) may make to all `/public` routes together. */
+    PUBLIC_RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(120),
 
     // iCal feed (libs/ical-feed/src/ical-feed.config.ts; README "iCal feed").
     FEED_TOKEN_TTL_DAYS: int(1, 3650).default(183),

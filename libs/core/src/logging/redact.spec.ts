@@ -43,6 +43,13 @@ describe('log redaction', () => {
     expect(sanitizeUrl(`/somewhere/${longToken}/x`)).toBe(`/somewhere/${REDACTED}/x`);
   });
 
+  it('hides booking manage tokens in paths', () => {
+    expect(sanitizeUrl('/public/bookings/AQIDsecret-token')).toBe(`/public/bookings/${REDACTED}`);
+    expect(sanitizeUrl('/public/bookings/AQIDsecret-token/reschedule')).toBe(`/public/bookings/${REDACTED}`);
+    expect(sanitizeUrl('/public/bookings/AQIDsecret-token/cancel?x=1')).toBe(`/public/bookings/${REDACTED}?x=1`);
+    expect(sanitizeUrl('/public/venues/v1/services')).toBe('/public/venues/v1/services');
+  });
+
   it('hides OAuth codes, states and validation tokens in query strings', () => {
     expect(sanitizeUrl('/oauth/google/callback?code=4/0Ab&state=xyz&scope=a')).toBe(
       `/oauth/google/callback?code=${REDACTED}&state=${REDACTED}&scope=a`,

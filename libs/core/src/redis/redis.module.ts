@@ -21,6 +21,16 @@ export class RedisService implements OnApplicationShutdown {
     return [this.config.queuePrefix, ...parts].join(':');
   }
 
+  /**
+   * Counts one more hit on `key` in a fixed window that starts with the first hit: the count so
+   * far and the seconds until the window ends (rate limits shared by every process).
+   */
+  async countInWindow(key: string, windowSeconds: number): Promise<{ count: number; ttl: number }> {
+    const result = await this.client.multi().incr(key).expire(key, windowSeconds, 'NX').ttl(key).exec();
+    const ttl = Number(result?.[2]?.[1] ?? windowSeconds);
+    return { count: Number(result?.[0]?.[1] ?? 0), ttl: ttl > 0 ? ttl : windowSeconds };
+  }
+
   async onApplicationShutdown(): Promise<void> {
     if (this.client.status === 'wait' || this.client.status === 'end') {
       this.client.disconnect();

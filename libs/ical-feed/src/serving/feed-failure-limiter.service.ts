@@ -30,10 +30,8 @@ export class FeedFailureLimiter {
     const { failures, windowSeconds } = this.config.rateLimit;
     const key = this.redis.key('feed', 'failures', address);
     try {
-      const result = await this.redis.client.multi().incr(key).expire(key, windowSeconds, 'NX').ttl(key).exec();
-      const count = Number(result?.[0]?.[1] ?? 0);
-      const ttl = Number(result?.[2]?.[1] ?? windowSeconds);
-      return { limited: count > failures, retryAfter: ttl > 0 ? ttl : windowSeconds };
+      const { count, ttl } = await this.redis.countInWindow(key, windowSeconds);
+      return { limited: count > failures, retryAfter: ttl };
     } catch (error) {
       if (Date.now() - this.lastWarning > 60_000) {
         this.lastWarning = Date.now();

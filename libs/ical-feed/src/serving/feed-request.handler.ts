@@ -1,4 +1,4 @@
-import { MetricsService, sanitizeUrl } from '@calbridge/core';
+import { addressBucket, MetricsService, sanitizeUrl } from '@calbridge/core';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { PinoLogger } from 'nestjs-pino';
@@ -7,7 +7,6 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { feedConfig } from '../ical-feed.config';
-import { addressBucket } from './client-address';
 import { FeedCache } from './feed-cache';
 import { FeedFailureLimiter } from './feed-failure-limiter.service';
 import { FeedResolution, FeedServingService } from './feed-serving.service';

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
+import { clientAddress, TrustProxyFn } from '@calbridge/core';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { feedConfig } from '../ical-feed.config';
-import { clientAddress, TrustProxyFn } from './client-address';
 import { FeedRequestHandler } from './feed-request.handler';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;

@@ -1,3 +1,4 @@
+import { isUuid, macMatches } from '@calbridge/core';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { createSecretKey, KeyObject, randomBytes } from 'node:crypto';
@@ -8,8 +9,6 @@ import {
   feedTokenMac,
   FeedTokenClaims,
   FeedSigningInput,
-  isUuid,
-  macMatches,
   ParsedFeedToken,
   parseFeedToken,
   signFeedToken,

@@ -1,13 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  bytesToUuid,
-  FEED_TOKEN_LENGTH,
-  feedTokenMac,
-  macMatches,
-  parseFeedToken,
-  signFeedToken,
-  uuidToBytes,
-} from './feed-token';
+import { bytesToUuid, macMatches, uuidToBytes } from '@calbridge/core';
+import { FEED_TOKEN_LENGTH, feedTokenMac, parseFeedToken, signFeedToken } from './feed-token';
 
 const SECRET = 'test-secret-test-secret-test-secret';
 

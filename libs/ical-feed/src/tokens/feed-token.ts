@@ -1,4 +1,5 @@
-import { createHmac, KeyObject, timingSafeEqual } from 'node:crypto';
+import { decodeCanonicalBase64Url, hmacSha256, isUuid, uuidToBytes, bytesToUuid } from '@calbridge/core';
+import type { KeyObject } from 'node:crypto';
 
 /**
  * Feed URL tokens: `base64url(version | venueId | expiresAt | mac)`, 53 bytes, 71 characters.
@@ -17,9 +18,7 @@ export const FEED_TOKEN_BYTES = 1 + 16 + 4 + 32;
 export const FEED_TOKEN_LENGTH = Math.ceil((FEED_TOKEN_BYTES * 8) / 6); // 71, no padding
 export const FEED_SALT_BYTES = 16;
 
-const DOMAIN = Buffer.from('calbridge.ical-feed.v1\0', 'utf8');
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TOKEN = new RegExp(`^[A-Za-z0-9_-]{${FEED_TOKEN_LENGTH}}$`);
+const DOMAIN = 'calbridge.ical-feed.v1';
 
 export interface FeedTokenClaims {
   venueId: string;
@@ -39,30 +38,11 @@ export interface FeedSigningInput {
   expiresAt: number;
 }
 
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
-
-export function uuidToBytes(uuid: string): Buffer {
-  return Buffer.from(uuid.replace(/-/g, ''), 'hex');
-}
-
-export function bytesToUuid(bytes: Buffer): string {
-  const h = bytes.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
-
 /** The MAC of a feed URL. `key` is the signing secret (string or a prepared KeyObject). */
 export function feedTokenMac(key: string | KeyObject, input: FeedSigningInput): Buffer {
   const expiry = Buffer.alloc(4);
   expiry.writeUInt32BE(input.expiresAt);
-  return createHmac('sha256', key)
-    .update(DOMAIN)
-    .update(uuidToBytes(input.staffId))
-    .update(uuidToBytes(input.venueId))
-    .update(input.salt)
-    .update(expiry)
-    .digest();
+  return hmacSha256(key, DOMAIN, uuidToBytes(input.staffId), uuidToBytes(input.venueId), input.salt, expiry);
 }
 
 export function signFeedToken(key: string | KeyObject, input: FeedSigningInput): string {
@@ -84,18 +64,11 @@ export function signFeedToken(key: string | KeyObject, input: FeedSigningInput):
  * ours (wrong length, alphabet, non-canonical encoding, unknown version).
  */
 export function parseFeedToken(token: string): ParsedFeedToken | null {
-  if (!TOKEN.test(token)) return null;
-  const raw = Buffer.from(token, 'base64url');
-  if (raw.length !== FEED_TOKEN_BYTES || raw.toString('base64url') !== token) return null;
-  if (raw.readUInt8(0) !== FEED_TOKEN_VERSION) return null;
+  const raw = decodeCanonicalBase64Url(token, FEED_TOKEN_BYTES);
+  if (!raw || raw.readUInt8(0) !== FEED_TOKEN_VERSION) return null;
   return {
     venueId: bytesToUuid(raw.subarray(1, 17)),
     expiresAt: raw.readUInt32BE(17),
     mac: raw.subarray(21),
   };
-}
-
-/** Constant-time comparison of the presented MAC with the expected one. */
-export function macMatches(expected: Buffer, presented: Buffer): boolean {
-  return expected.length === presented.length && timingSafeEqual(expected, presented);
 }

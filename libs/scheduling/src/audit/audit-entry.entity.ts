@@ -10,7 +10,7 @@ export class AuditEntry {
   occurredAt: Date;
 
   @Column({ name: 'actor_type', type: 'text' })
-  actorType: 'user' | 'system';
+  actorType: 'user' | 'system' | 'customer';
 
   @Column({ name: 'actor_id', type: 'text', nullable: true })
   actorId: string | null;

@@ -47,4 +47,9 @@ export class CustomersRepository {
     );
     return rows[0] ? this.findById(rows[0].id, em) : null;
   }
+
+  /** Serialises writers that look a customer up by email in a venue (until their transaction ends). */
+  async lockEmailInVenue(em: EntityManager, venueId: string, email: string): Promise<void> {
+    await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`customer:${venueId}:${email.toLowerCase()}`]);
+  }
 }

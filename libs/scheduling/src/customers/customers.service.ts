@@ -1,10 +1,10 @@
 import { ApiError, Principal } from '@calbridge/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { assertCanActInVenue, assertRole } from '../common/access';
-import { actorOf } from '../common/actor';
+import { actorOf, customerActor } from '../common/actor';
 import { JobsService } from '../jobs/jobs.service';
 import { VenuesRepository } from '../venues/venues.repository';
 import { Customer } from './customer.entity';
@@ -93,6 +93,32 @@ export class CustomersService {
       });
       return toCustomerView(customer, dto.venueId ? [dto.venueId] : []);
     });
+  }
+
+  /**
+   * Inside the caller's transaction: the venue's customer with this email, or a new one. An
+   * existing customer's details are left as they are (whoever knows an email must not be able
+   * to rename its owner). Returns whether the customer was created.
+   */
+  async findOrCreateByEmail(
+    em: EntityManager,
+    venueId: string,
+    data: { firstName: string; lastName: string; email: string; phone: string | null },
+  ): Promise<{ customer: Customer; created: boolean }> {
+    await this.customers.lockEmailInVenue(em, venueId, data.email);
+    const existing = await this.customers.findByEmailInVenue(em, venueId, data.email);
+    if (existing) return { customer: existing, created: false };
+    const customer = await this.customers.insert(em, data);
+    await this.customers.linkToVenue(em, customer.id, venueId);
+    await this.audit.record(em, {
+      actor: customerActor(customer.id),
+      action: 'customer.created',
+      entityType: 'customer',
+      entityId: customer.id,
+      venueId,
+      after: auditable(customer),
+    });
+    return { customer, created: true };
   }
 
   async get(principal: Principal, id: string): Promise<CustomerView> {

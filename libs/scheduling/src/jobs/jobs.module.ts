@@ -9,6 +9,7 @@ import { StaffModule } from '../staff/staff.module';
 import { VenuesModule } from '../venues/venues.module';
 import { AssignmentGuard } from './assignment-guard.service';
 import { AssignmentsService } from './assignments.service';
+import { CustomerJobsService } from './customer-jobs.service';
 import { JobAssignment } from './job-assignment.entity';
 import { Job } from './job.entity';
 import { JobsRepository } from './jobs.repository';
@@ -25,7 +26,7 @@ import { JobsService } from './jobs.service';
     OutboxModule,
   ],
   // CustomersRepository also here: jobs link their customer to the venue (CustomersModule depends on JobsModule).
-  providers: [JobsRepository, JobsService, AssignmentsService, AssignmentGuard, CustomersRepository],
-  exports: [JobsRepository, JobsService, AssignmentsService],
+  providers: [JobsRepository, JobsService, AssignmentsService, AssignmentGuard, CustomersRepository, CustomerJobsService],
+  exports: [JobsRepository, JobsService, AssignmentsService, CustomerJobsService],
 })
 export class JobsModule {}

@@ -17,11 +17,15 @@ export type BlockedSlotEventType = (typeof BLOCKED_SLOT_EVENT_TYPES)[number];
 export const CONFLICT_EVENT_TYPES = ['conflict.opened', 'conflict.overridden', 'conflict.resolved'] as const;
 export type ConflictEventType = (typeof CONFLICT_EVENT_TYPES)[number];
 
+/** A customer's self-booking changed (booking lib); the job events of the same change are written alongside. */
+export const BOOKING_EVENT_TYPES = ['booking.created', 'booking.rescheduled', 'booking.cancelled'] as const;
+export type BookingEventType = (typeof BOOKING_EVENT_TYPES)[number];
+
 /**
  * Every type the outbox carries. Consumers pick theirs when they register
  * ({@link DomainEventConsumers}); a lib that needs a new type adds it here with its payload.
  */
-export const DOMAIN_EVENT_TYPES = [...JOB_EVENT_TYPES, ...BLOCKED_SLOT_EVENT_TYPES, ...CONFLICT_EVENT_TYPES] as const;
+export const DOMAIN_EVENT_TYPES = [...JOB_EVENT_TYPES, ...BLOCKED_SLOT_EVENT_TYPES, ...CONFLICT_EVENT_TYPES, ...BOOKING_EVENT_TYPES] as const;
 export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
 
 /** What every job event carries. Consumers re-read the job: events say *that* something changed. */
@@ -63,6 +67,20 @@ export interface ConflictEventPayload {
   resolution?: string;
 }
 
+export interface BookingEventPayload {
+  bookingId: string;
+  jobId: string;
+  venueId: string;
+  serviceId: string;
+  customerId: string | null;
+  /** Staff on the booked job. */
+  staffIds: string[];
+  startsAt: string;
+  endsAt: string;
+  /** Set for booking.rescheduled. */
+  previous?: { startsAt: string; endsAt: string };
+}
+
 export interface DomainEventPayloads {
   'job.created': JobEventPayload;
   'job.updated': JobEventPayload;
@@ -76,9 +94,12 @@ export interface DomainEventPayloads {
   'conflict.opened': ConflictEventPayload;
   'conflict.overridden': ConflictEventPayload;
   'conflict.resolved': ConflictEventPayload;
+  'booking.created': BookingEventPayload;
+  'booking.rescheduled': BookingEventPayload;
+  'booking.cancelled': BookingEventPayload;
 }
 
-export type AggregateType = 'job' | 'blocked_slot' | 'staff' | 'conflict';
+export type AggregateType = 'job' | 'blocked_slot' | 'staff' | 'conflict' | 'booking';
 
 /** An event to append, typed by its name. */
 export type NewDomainEvent = {
@@ -107,4 +128,8 @@ export type DomainEventMessage<T extends DomainEventType = DomainEventType> = Ex
 
 export function jobEvent(type: JobEventType, payload: JobEventPayload): NewDomainEvent {
   return { type, aggregateType: 'job', aggregateId: payload.jobId, venueIds: [payload.venueId], payload };
+}
+
+export function bookingEvent(type: BookingEventType, payload: BookingEventPayload): NewDomainEvent {
+  return { type, aggregateType: 'booking', aggregateId: payload.bookingId, venueIds: [payload.venueId], payload };
 }

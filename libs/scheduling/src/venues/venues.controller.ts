@@ -1,7 +1,8 @@
 import { CurrentPrincipal, ParseIdPipe, Principal } from '@calbridge/core';
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CreateVenueDto } from './dto/create-venue.dto';
+import { UpdateVenueDto } from './dto/update-venue.dto';
 import { VenuesService } from './venues.service';
 
 @ApiTags('scheduling')
@@ -25,5 +26,14 @@ export class VenuesController {
   @Get(':id')
   get(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string) {
     return this.venues.get(principal, id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary:
+      'Change venue settings (admins, dispatchers of the venue). booking: {enabled, minNoticeMinutes, horizonDays, slotIntervalMinutes, cancellationCutoffMinutes}',
+  })
+  update(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string, @Body() dto: UpdateVenueDto) {
+    return this.venues.update(principal, id, dto);
   }
 }

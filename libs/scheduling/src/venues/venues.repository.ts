@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
+import type { VenueBookingPolicy } from './dto/venue-booking-policy.dto';
 import { Venue } from './venue.entity';
 
 @Injectable()
@@ -18,6 +19,25 @@ export class VenuesRepository {
   findByIds(ids: string[], em: EntityManager = this.dataSource.manager): Promise<Venue[]> {
     if (!ids.length) return Promise.resolve([]);
     return em.getRepository(Venue).findBy({ id: In(ids) });
+  }
+
+  /** Locks the venue row for the rest of the transaction. */
+  lock(em: EntityManager, id: string): Promise<Venue | null> {
+    return em.getRepository(Venue).createQueryBuilder('v').where('v.id = :id', { id }).setLock('pessimistic_write').getOne();
+  }
+
+  /** Writes the booking policy (all five fields). */
+  async updateBookingPolicy(em: EntityManager, id: string, policy: VenueBookingPolicy): Promise<void> {
+    await em.getRepository(Venue).update(
+      { id },
+      {
+        bookingEnabled: policy.enabled,
+        bookingMinNoticeMinutes: policy.minNoticeMinutes,
+        bookingHorizonDays: policy.horizonDays,
+        bookingSlotIntervalMinutes: policy.slotIntervalMinutes,
+        bookingCancellationCutoffMinutes: policy.cancellationCutoffMinutes,
+      },
+    );
   }
 
   async venueIdsOfStaff(staffId: string, em: EntityManager = this.dataSource.manager): Promise<string[]> {

@@ -2,10 +2,12 @@ import { ApiError, isValidTimeZone, Principal } from '@calbridge/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { assertRole } from '../common/access';
+import { assertCanActInVenue, assertRole } from '../common/access';
 import { actorOf } from '../common/actor';
 import { AuditService } from '../audit/audit.service';
 import { CreateVenueDto } from './dto/create-venue.dto';
+import { UpdateVenueDto } from './dto/update-venue.dto';
+import type { VenueBookingPolicy } from './dto/venue-booking-policy.dto';
 import { Venue } from './venue.entity';
 import { VenuesRepository } from './venues.repository';
 
@@ -13,6 +15,7 @@ export interface VenueView {
   id: string;
   name: string;
   timezone: string;
+  booking: VenueBookingPolicy;
   createdAt: string;
   updatedAt: string;
 }
@@ -22,8 +25,19 @@ export function toVenueView(v: Venue): VenueView {
     id: v.id,
     name: v.name,
     timezone: v.timezone,
+    booking: bookingPolicyOf(v),
     createdAt: v.createdAt.toISOString(),
     updatedAt: v.updatedAt.toISOString(),
+  };
+}
+
+export function bookingPolicyOf(v: Venue): VenueBookingPolicy {
+  return {
+    enabled: v.bookingEnabled,
+    minNoticeMinutes: v.bookingMinNoticeMinutes,
+    horizonDays: v.bookingHorizonDays,
+    slotIntervalMinutes: v.bookingSlotIntervalMinutes,
+    cancellationCutoffMinutes: v.bookingCancellationCutoffMinutes,
   };
 }
 
@@ -57,6 +71,33 @@ export class VenuesService {
     return toVenueView(venue);
   }
 
+  /** Changes venue settings (admins, dispatchers of the venue); the booking policy is merged field by field. */
+  async update(principal: Principal, id: string, dto: UpdateVenueDto): Promise<VenueView> {
+    assertRole(principal, 'admin', 'dispatcher');
+    assertCanActInVenue(principal, id);
+    const updated = await this.dataSource.transaction(async (em) => {
+      const venue = await this.venues.lock(em, id);
+      if (!venue) throw ApiError.notFound('VENUE_NOT_FOUND', `Venue ${id} does not exist`);
+      const before = toVenueView(venue);
+      if (dto.booking) {
+        const policy = { ...before.booking, ...definedFields(dto.booking) };
+        await this.venues.updateBookingPolicy(em, id, policy);
+      }
+      const after = toVenueView((await this.venues.findById(id, em))!);
+      await this.audit.record(em, {
+        actor: actorOf(principal),
+        action: 'venue.updated',
+        entityType: 'venue',
+        entityId: id,
+        venueId: id,
+        before,
+        after,
+      });
+      return after;
+    });
+    return updated;
+  }
+
   /** Admins see every venue, dispatchers theirs, staff the venues they belong to. */
   async list(principal: Principal): Promise<VenueView[]> {
     return (await this.venues.list(await this.visibleVenueIds(principal))).map(toVenueView);
@@ -83,4 +124,8 @@ export class VenuesService {
     if (principal.role === 'dispatcher') return principal.venueIds;
     return principal.staffId ? this.venues.venueIdsOfStaff(principal.staffId) : [];
   }
+}
+
+function definedFields<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
 }
