@@ -158,7 +158,8 @@ describe('GET /calendar/:staffId/:token.ics', () => {
       const token = path.split('/')[3].replace('.ics', '');
       const forged = token.slice(0, 30) + (token[30] === 'x' ? 'y' : 'x') + token.slice(31);
       await system.http().get(`/calendar/${anna.id}/${forged}.ics`).set('X-Forwarded-For', '192.0.2.50').expect(404);
-      expect(heads).toHaveBeenCalledTimes(1);
+      // The head (from memory, or one lookup) gives the salt; nothing else is read for a forged URL.
+      expect(heads.mock.calls.length).toBeLessThanOrEqual(1);
       expect(snapshot).not.toHaveBeenCalled();
     } finally {
       heads.mockRestore();

@@ -1,10 +1,11 @@
+import { KnownQueues } from '@calbridge/core';
 import { TestSystem } from '../support/test-system';
 
 describe('operations endpoints', () => {
   let system: TestSystem;
 
   beforeAll(async () => {
-    system = await TestSystem.start({ worker: true });
+    system = await TestSystem.start({ worker: true, env: { METRICS_PUBLIC: 'true' } });
   });
   afterAll(() => system?.stop());
 
@@ -24,6 +25,34 @@ describe('operations endpoints', () => {
       expect(res.body.details.postgres).toMatchObject({ status: 'up' });
     } finally {
       await apiOnly.stop();
+    }
+  });
+
+  it('GET /health reports the outbox lag and, per queue, the age of the oldest waiting task', async () => {
+    const ok = await system.http().get('/health').expect(200);
+    expect(ok.body.info.outbox).toMatchObject({ status: 'up', pending: expect.any(Number), oldestPendingSeconds: expect.any(Number) });
+    // Every queue this api knows, found without a list (calendar sync's among them).
+    const queues = ok.body.info.queues as Record<string, unknown>;
+    expect(Object.keys(queues)).toEqual(expect.arrayContaining(['calendar-sync-push', 'calendar-sync-pull']));
+    expect(queues['calendar-sync-push']).toMatchObject({ waiting: expect.any(Number), oldestWaitingSeconds: expect.any(Number) });
+
+    // An api whose relay and workers are not running: an old unrelayed event and an old waiting task.
+    const stuck = await TestSystem.start();
+    try {
+      await stuck.dataSource.query(
+        `INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload, occurred_at)
+         VALUES ('job', gen_random_uuid(), 'job.created', '{}', now() - interval '1 hour')`,
+      );
+      const queue = stuck.get<KnownQueues>(KnownQueues).all().find((q) => q.name === 'calendar-sync-pull')!;
+      await queue.add('probe', {}, { timestamp: Date.now() - 2 * 3600_000 });
+      const res = await stuck.http().get('/health').expect(503);
+      expect(res.body.details.outbox).toMatchObject({ status: 'down', pending: 1 });
+      expect(res.body.details.outbox.oldestPendingSeconds).toBeGreaterThanOrEqual(3600);
+      expect(res.body.details.queues).toMatchObject({ status: 'down', 'calendar-sync-pull': { waiting: 1 } });
+      expect(res.body.details.queues['calendar-sync-pull'].oldestWaitingSeconds).toBeGreaterThanOrEqual(7200);
+      await queue.obliterate({ force: true });
+    } finally {
+      await stuck.stop();
     }
   });
 

@@ -14,7 +14,7 @@ describe('jobs API', () => {
   afterAll(() => system?.stop());
 
   it('creates a job with defaults and returns it in the venue zone with an ETag', async () => {
-    const customer = await system.factory.customer({ firstName: 'Sarah', lastName: 'Johnson' });
+    const customer = await system.factory.customer({ firstName: 'Sarah', lastName: 'Johnson', venueId: venue.id });
     const res = await system
       .http(system.dispatcherToken(venue.id))
       .post('/v1/jobs', {

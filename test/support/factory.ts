@@ -39,7 +39,7 @@ export class Factory {
       .create(TEST_ADMIN, { name: over.name ?? `Staff ${n}`, email: over.email ?? `staff${n}.${Date.now()}@example.com`, venueIds: over.venueIds });
   }
 
-  customer(over: { firstName?: string; lastName?: string; email?: string } = {}) {
+  customer(over: { firstName?: string; lastName?: string; email?: string; venueId?: string } = {}) {
     return this.app.get(CustomersService).create(TEST_ADMIN, { firstName: 'Sarah', lastName: `Johnson${next()}`, ...over });
   }
 

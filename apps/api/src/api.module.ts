@@ -1,6 +1,15 @@
 import { BookingHttpModule } from '@calbridge/booking';
 import { CalendarSyncHttpModule } from '@calbridge/calendar-sync';
-import { CoreModule, createValidationPipe, HealthModule, HttpExceptionFilter, JwtAuthGuard, MetricsHttpModule, QueueModule } from '@calbridge/core';
+import {
+  CoreModule,
+  createValidationPipe,
+  HealthModule,
+  HttpExceptionFilter,
+  JwtAuthGuard,
+  MetricsHttpModule,
+  QueueBoardModule,
+  QueueModule,
+} from '@calbridge/core';
 import { DatabaseModule } from '@calbridge/database';
 import { IcalFeedHttpModule } from '@calbridge/ical-feed';
 import { SchedulingHttpModule } from '@calbridge/scheduling';
@@ -17,6 +26,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
     QueueModule.forRoot(),
     HealthModule,
     MetricsHttpModule,
+    QueueBoardModule,
     SchedulingHttpModule,
     IcalFeedHttpModule,
     CalendarSyncHttpModule,

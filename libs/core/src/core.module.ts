@@ -1,10 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { DiscoveryModule } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
-import { appConfig, authConfig, redisConfig } from './config/core.config';
+import { appConfig, authConfig, httpConfig, redisConfig } from './config/core.config';
 import { validateEnv } from './config/env';
+import { HealthContributors } from './health/health-contributors';
+import { GracefulShutdown } from './http/graceful-shutdown';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { KnownQueues } from './queue/known-queues';
 import { RedisModule } from './redis/redis.module';
 
 export type ServiceName = 'api' | 'worker' | 'cli';
@@ -22,14 +26,16 @@ export class CoreModule {
           ignoreEnvFile: true,
           cache: true,
           validate: validateEnv,
-          load: [appConfig, authConfig, redisConfig],
+          load: [appConfig, authConfig, redisConfig, httpConfig],
         }),
         LoggingModule.forRoot(service),
         RedisModule,
         MetricsModule,
         AuthModule,
+        DiscoveryModule,
       ],
-      exports: [LoggingModule, AuthModule],
+      providers: [HealthContributors, KnownQueues, GracefulShutdown],
+      exports: [LoggingModule, AuthModule, HealthContributors, KnownQueues],
     };
   }
 }

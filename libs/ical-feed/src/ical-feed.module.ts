@@ -3,6 +3,7 @@ import { SchedulingModule } from '@calbridge/scheduling';
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { FeedHeadsConnection } from './feeds/feed-heads.connection';
+import { FeedHeadsListener } from './feeds/feed-heads.listener';
 import { FeedsRepository } from './feeds/feeds.repository';
 import { FeedsService } from './feeds/feeds.service';
 import { feedConfig } from './ical-feed.config';
@@ -10,6 +11,7 @@ import { FeedJobsRepository } from './rendering/feed-jobs.repository';
 import { FeedRenderer } from './rendering/feed-renderer.service';
 import { FeedCache } from './serving/feed-cache';
 import { FeedFailureLimiter } from './serving/feed-failure-limiter.service';
+import { FeedHeadStore } from './serving/feed-head-store';
 import { FeedLookupLoader } from './serving/feed-lookup.loader';
 import { FeedRequestHandler } from './serving/feed-request.handler';
 import { FeedServingService } from './serving/feed-serving.service';
@@ -24,6 +26,8 @@ const PROVIDERS = [
   FeedRenderer,
   FeedCache,
   FeedLookupLoader,
+  FeedHeadsListener,
+  FeedHeadStore,
   FeedServingService,
   FeedFailureLimiter,
   FeedRequestHandler,

@@ -13,5 +13,7 @@ export * from './rendering/feed-jobs.repository';
 export * from './rendering/feed-renderer.service';
 export * from './serving/rendered-feed';
 export * from './serving/feed-cache';
+export * from './serving/feed-head-store';
+export * from './feeds/feed-heads.listener';
 export * from './serving/feed-serving.service';
 export * from './serving/feed-request.handler';

@@ -23,3 +23,14 @@ export const redisConfig = registerAs('redis', () => {
   const env = currentEnv();
   return { url: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX };
 });
+
+export const httpConfig = registerAs('http', () => {
+  const env = currentEnv();
+  return {
+    bodyTimeoutMs: env.HTTP_BODY_TIMEOUT_MS,
+    hstsMaxAgeSeconds: env.HSTS_MAX_AGE_SECONDS,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    metrics: { token: env.METRICS_TOKEN ?? null, public: env.METRICS_PUBLIC },
+    health: { outboxMaxLagSeconds: env.HEALTH_OUTBOX_MAX_LAG_SECONDS, queueMaxAgeSeconds: env.HEALTH_QUEUE_MAX_AGE_SECONDS },
+  };
+});

@@ -97,6 +97,21 @@ export const envSchema = z
 
     DEMO_DATA: bool.optional(),
 
+    // HTTP hardening (libs/core/src/http; README "Operations").
+    /** A request body must have fully arrived this long after the request started, or the answer is 408. */
+    HTTP_BODY_TIMEOUT_MS: int(100, 600_000).default(15_000),
+    /** Strict-Transport-Security max-age for requests that came over https (directly or via a trusted proxy); 0 = never. */
+    HSTS_MAX_AGE_SECONDS: int(0, 63_072_000).default(15_552_000),
+    /** Bearer token a Prometheus scraper sends to GET /metrics (unset and METRICS_PUBLIC off: /metrics answers 404). */
+    METRICS_TOKEN: z.string().min(16).optional(),
+    /** Serve GET /metrics to anyone (only behind a network that keeps it private). */
+    METRICS_PUBLIC: bool.default('false'),
+    /** On SIGTERM, how long requests being served and tasks being processed may take to finish. */
+    SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+    /** GET /health reports the outbox down when its oldest unrelayed event is older than this. */
+    HEALTH_OUTBOX_MAX_LAG_SECONDS: int(1, 86_400).default(300),
+    /** ...and a queue down when its oldest waiting task has waited longer than this. */
+    HEALTH_QUEUE_MAX_AGE_SECONDS: int(1, 86_400).default(900),
     /** HMAC key of booking manage links; unset: FEED_SIGNING_SECRET (under a label of its own). */
     BOOKING_SIGNING_SECRET: z.string().min(MIN_SECRET_LENGTH).optional(),
     /** Requests per minute one address (IPv4, or IPv6 /64) may make to all `/public` routes together. */
@@ -117,6 +132,10 @@ export const envSchema = z
     FEED_CACHE_MAX_MB: int(1, 16_384).default(128),
     FEED_EVENT_CACHE_MAX_ENTRIES: int(0, 10_000_000).default(100_000),
     FEED_FAST_PATH: bool.default('true'),
+    /** Feed heads kept in memory per api process (staff members); 0 = every poll asks Postgres. */
+    FEED_HEAD_CACHE_MAX_ENTRIES: int(0, 10_000_000).default(100_000),
+    /** Longest a poll may be answered from memory without proof (a heartbeat through LISTEN/NOTIFY) that it saw every change. */
+    FEED_HEAD_MAX_STALENESS_MS: int(100, 60_000).default(1_000),
 
     OUTBOX_RELAY_ENABLED: bool.default('true'),
     OUTBOX_POLL_INTERVAL_MS: int(50, 60_000).default(1000),

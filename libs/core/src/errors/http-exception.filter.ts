@@ -34,6 +34,11 @@ export function toErrorBody(exception: unknown): ApiErrorBody {
           : String((response as { message?: unknown }).message ?? exception.message);
     return { statusCode: status, code: DEFAULT_CODES[status] ?? `HTTP_${status}`, message };
   }
+  // Express and its middleware signal client errors with http-errors objects (`status`, `expose`).
+  const { status, expose, message } = (exception ?? {}) as { status?: unknown; expose?: unknown; message?: unknown };
+  if (expose === true && typeof status === 'number' && status >= 400 && status < 500) {
+    return { statusCode: status, code: DEFAULT_CODES[status] ?? `HTTP_${status}`, message: String(message ?? 'Bad request') };
+  }
   return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL_ERROR', message: 'Internal server error' };
 }
 

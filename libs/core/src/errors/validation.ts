@@ -1,4 +1,5 @@
 import { Injectable, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
 import { ApiError } from './api-error';
 
 export interface FieldError {
@@ -38,4 +39,13 @@ export class ParseIdPipe extends ParseUUIDPipe {
   constructor() {
     super({ exceptionFactory: () => ApiError.badRequest('INVALID_ID', 'Ids are UUIDs') });
   }
+}
+
+/**
+ * For PATCH fields that may be left out but not cleared: absent skips validation, `null` is
+ * validated like any other value and so refused (where `@IsOptional()` would let `null` through
+ * to a NOT NULL column).
+ */
+export function IsOptionalNonNull(): PropertyDecorator {
+  return ValidateIf((_object, value) => value !== undefined);
 }

@@ -2,6 +2,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, NextFunction, Request, RequestHandler, Response, urlencoded } from 'express';
 import { ApiError } from '../errors/api-error';
+import { httpConfig } from '../config/core.config';
+import { bodyTimeout } from './body-timeout';
+import { inputGuard } from './input-guard';
+import { securityHeaders } from './security-headers';
 
 /** Body-parser failures as stable API errors (Nest would turn invalid JSON into a generic 400). */
 const PARSER_ERRORS: Record<string, () => ApiError> = {
@@ -16,21 +20,32 @@ function withStableErrors(parser: RequestHandler): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) =>
     parser(req, res, (error?: unknown) => {
       if (!error) return next();
-      const type = (error as { type?: string }).type;
-      next(type && PARSER_ERRORS[type] ? PARSER_ERRORS[type]() : error);
+      const { type, status } = error as { type?: string; status?: number };
+      if (type && PARSER_ERRORS[type]) return next(PARSER_ERRORS[type]());
+      // A body that does not inflate (Content-Encoding: gzip on plain bytes), or any other
+      // client-side failure of the body: its status, a stable code, never a 500.
+      if (status && status >= 400 && status < 500) {
+        return next(new ApiError(status, 'INVALID_BODY', 'The request body could not be read (is Content-Encoding right?)'));
+      }
+      next(error);
     });
 }
 
 /**
- * Everything about the api's HTTP surface that is not a module: body parsing with limits and
- * stable errors, OpenAPI at /docs. Used by apps/api and by the tests and benchmarks, so they
+ * Everything about the api's HTTP surface that is not a module: a body timeout, security
+ * headers, body parsing with limits and stable errors, refusal of input Postgres or the validators cannot take (inputGuard), OpenAPI
+ * at /docs. Used by apps/api and by the tests and benchmarks, so they
  * exercise the api as it runs. The app must be created with `{ bodyParser: false }`.
  */
 export function configureApiApp(app: NestExpressApplication): void {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  const http = app.get<{ bodyTimeoutMs: number; hstsMaxAgeSeconds: number }>(httpConfig.KEY);
+  app.use(bodyTimeout(http.bodyTimeoutMs));
+  app.use(securityHeaders(http));
   app.use(withStableErrors(json({ limit: '256kb', type: ['application/json', 'application/*+json'] })));
   app.use(withStableErrors(urlencoded({ extended: false, limit: '64kb' })));
+  app.use(inputGuard);
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

@@ -130,21 +130,6 @@ export class CalendarSync1795500000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DELETE FROM blocked_slots WHERE connection_id IS NOT NULL`);
-    // Push-notification channels (Google watch channels, Graph subscriptions) per pulled calendar.
-    // The secret the provider echoes back is kept only as a SHA-256 hash.
-    await q.query(`
-      CREATE TABLE sync_channels (
-        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-        connection_id uuid NOT NULL REFERENCES sync_connections(id) ON DELETE CASCADE,
-        calendar_id uuid NOT NULL REFERENCES sync_calendars(id) ON DELETE CASCADE,
-        channel_id text NOT NULL,
-        resource_id text,
-        token_hash text NOT NULL,
-        expires_at timestamptz NOT NULL,
-        created_at timestamptz NOT NULL DEFAULT now(),
-        CONSTRAINT sync_channels_channel_key UNIQUE (channel_id, connection_id)
-      )`);
-    await q.query(`CREATE INDEX sync_channels_connection_idx ON sync_channels (connection_id, expires_at)`);
 
     await q.query(`
       ALTER TABLE blocked_slots

@@ -2,7 +2,15 @@ import { SchedulingCore1795300000000 } from './1795300000000-scheduling-core';
 import { IcalFeed1795400000000 } from './1795400000000-ical-feed';
 import { CalendarSync1795500000000 } from './1795500000000-calendar-sync';
 import { OutboxConsumers1795600000000 } from './1795600000000-outbox-consumers';
+import { FeedHeadNotifications1795900000000 } from './1795900000000-feed-head-notifications';
 import { Booking1796000000000 } from './1796000000000-booking';
 
 /** Every migration, in order. New migrations are appended here (the build bundles no globs). */
-export const MIGRATIONS = [SchedulingCore1795300000000, IcalFeed1795400000000, CalendarSync1795500000000, OutboxConsumers1795600000000, Booking1796000000000];
+export const MIGRATIONS = [
+  SchedulingCore1795300000000,
+  IcalFeed1795400000000,
+  CalendarSync1795500000000,
+  OutboxConsumers1795600000000,
+  FeedHeadNotifications1795900000000,
+  Booking1796000000000,
+];

@@ -94,30 +94,53 @@ export class FeedRequestHandler {
   /**
    * Answers the request completely; never rejects. `address` gives the client's address (asked
    * only when a failure is counted). Standalone (served before Express): also records the
-   * poll duration and writes the request log line, as Express's middleware would.
+   * poll duration and writes the request log line, as Express's middleware would. A poll whose
+   * head and rendering are in memory is answered synchronously (no promise at all).
    */
-  async handle(req: IncomingMessage, res: ServerResponse, address: () => string, standalone = false): Promise<FeedOutcome> {
+  handle(req: IncomingMessage, res: ServerResponse, address: () => string, standalone = false): FeedOutcome | Promise<FeedOutcome> {
     const started = standalone ? performance.now() : 0;
-    let outcome: FeedOutcome;
+    let answered: FeedOutcome | Promise<FeedOutcome>;
     try {
-      const match = FEED_PATH.exec(req.url ?? '');
-      const staffId = match?.[1] ?? '';
-      const file = match?.[2] ?? '';
-      const token = file.endsWith('.ics') ? file.slice(0, -4) : '';
-      const claims = match && token ? this.serving.claims(staffId, token) : null;
-      let resolution = claims ? this.serving.settle(staffId, token, claims, await this.serving.lookup(staffId, claims)) : INVALID_URL;
-      if (resolution instanceof Promise) resolution = await resolution;
-      const answered = this.respond(req, res, resolution, address);
-      outcome = typeof answered === 'string' ? answered : await answered;
+      answered = this.answer(req, res, address);
     } catch (error) {
-      this.logger.error({ err: error }, 'Serving a feed failed');
-      outcome = 'error';
-      if (!res.headersSent) {
-        this.plain(res, 503, 'The calendar is temporarily unavailable. Your calendar app will try again.\n', { 'Retry-After': '60' });
-      } else {
-        res.destroy();
-      }
+      answered = this.failed(res, error);
     }
+    if (typeof answered === 'string') return this.done(req, res, answered, standalone, started);
+    return answered.catch((error: unknown) => this.failed(res, error)).then((outcome) => this.done(req, res, outcome, standalone, started));
+  }
+
+  private answer(req: IncomingMessage, res: ServerResponse, address: () => string): FeedOutcome | Promise<FeedOutcome> {
+    const match = FEED_PATH.exec(req.url ?? '');
+    const staffId = match?.[1] ?? '';
+    const file = match?.[2] ?? '';
+    const token = file.endsWith('.ics') ? file.slice(0, -4) : '';
+    const claims = match && token ? this.serving.claims(staffId, token) : null;
+    if (!claims) return this.respond(req, res, INVALID_URL, address);
+    const head = this.serving.lookup(staffId, claims);
+    if (head instanceof Promise) return head.then((h) => this.settled(req, res, this.serving.settle(staffId, token, claims, h), address));
+    return this.settled(req, res, this.serving.settle(staffId, token, claims, head), address);
+  }
+
+  private settled(
+    req: IncomingMessage,
+    res: ServerResponse,
+    resolution: FeedResolution | Promise<FeedResolution>,
+    address: () => string,
+  ): FeedOutcome | Promise<FeedOutcome> {
+    return resolution instanceof Promise ? resolution.then((r) => this.respond(req, res, r, address)) : this.respond(req, res, resolution, address);
+  }
+
+  private failed(res: ServerResponse, error: unknown): FeedOutcome {
+    this.logger.error({ err: error }, 'Serving a feed failed');
+    if (!res.headersSent) {
+      this.plain(res, 503, 'The calendar is temporarily unavailable. Your calendar app will try again.\n', { 'Retry-After': '60' });
+    } else {
+      res.destroy();
+    }
+    return 'error';
+  }
+
+  private done(req: IncomingMessage, res: ServerResponse, outcome: FeedOutcome, standalone: boolean, started: number): FeedOutcome {
     this.counts[outcome]++;
     if (standalone) this.record(req, res, started);
     return outcome;

@@ -5,7 +5,7 @@ import type { ParsedFeedToken } from '../tokens/feed-token';
 import { FeedTokenService, VerifiedFeedToken } from '../tokens/feed-token.service';
 import { FeedCache } from './feed-cache';
 import { FeedDayClock } from './feed-day';
-import { FeedLookupLoader } from './feed-lookup.loader';
+import { FeedHeadStore } from './feed-head-store';
 import { feedId, isAtLeastAsNew, isRenderingOf, RenderedFeed, versionsOf } from './rendered-feed';
 
 export type FeedClaims = VerifiedFeedToken | ParsedFeedToken;
@@ -19,12 +19,12 @@ export type FeedResolution =
 const INVALID: FeedResolution = { kind: 'invalid' };
 
 /**
- * From URL parts to the bytes of a feed: structure check (no database), one batched head
- * lookup, constant-time signature check, expiry, then the cached rendering when it was made
+ * From URL parts to the bytes of a feed: structure check (no database), the feed's head (from
+ * memory, or one batched lookup), constant-time signature check, expiry, then the cached rendering when it was made
  * from exactly that head, else a render (one at a time per feed; concurrent polls share it).
  *
  * The steps are also exposed one by one (claims, lookup, settle) so that the HTTP handler's hot
- * path (a cached poll) creates as few promises as possible: only the lookup is asynchronous.
+ * path (a cached poll) creates no promise at all: only a lookup that misses memory is asynchronous.
  */
 @Injectable()
 export class FeedServingService {
@@ -33,7 +33,7 @@ export class FeedServingService {
 
   constructor(
     private readonly tokens: FeedTokenService,
-    private readonly loader: FeedLookupLoader,
+    private readonly heads: FeedHeadStore,
     private readonly renderer: FeedRenderer,
     private readonly cache: FeedCache,
   ) {}
@@ -50,9 +50,9 @@ export class FeedServingService {
     return this.tokens.claims(staffId, token);
   }
 
-  /** Step 2: the feed's head (batched with concurrent polls). */
-  lookup(staffId: string, claims: FeedClaims): Promise<FeedHead | null> {
-    return this.loader.load(staffId, claims.venueId);
+  /** Step 2: the feed's head — from memory (synchronously) while it is current, else from Postgres (batched). */
+  lookup(staffId: string, claims: FeedClaims): FeedHead | null | Promise<FeedHead | null> {
+    return this.heads.get(staffId, claims.venueId);
   }
 
   /** Step 3: verify and answer; synchronous unless the feed has to be rendered. */

@@ -19,8 +19,8 @@ export interface AuditQuery {
   entityType?: string;
   entityId?: string;
   /**
-   * The caller's scope (undefined = everything): rows of these venues or of staff belonging to
-   * them (dispatchers), or rows about one staff member (staff).
+   * The caller's scope (undefined = everything): rows of these venues, or of no venue but about
+   * staff or customers belonging to them (dispatchers); or rows about one staff member (staff).
    */
   scope?: { venueIds: string[] } | { staffId: string };
   beforeId?: string;
@@ -63,9 +63,14 @@ export class AuditRepository {
     if (query.entityType) qb.andWhere('a.entity_type = :entityType', { entityType: query.entityType });
     if (query.entityId) qb.andWhere('a.entity_id = :entityId', { entityId: query.entityId });
     if (query.scope && 'venueIds' in query.scope) {
+      // Rows of a venue: that venue's. Rows of no venue: about a staff member or a customer of
+      // one of these venues. (A staff member working at two venues does not carry one venue's
+      // entries to the other's dispatchers.)
       qb.andWhere(
         `(a.venue_id = ANY(:venueIds::uuid[])
-          OR a.staff_id IN (SELECT sv.staff_id FROM staff_venues sv WHERE sv.venue_id = ANY(:venueIds::uuid[])))`,
+          OR (a.venue_id IS NULL AND a.staff_id IN (SELECT sv.staff_id FROM staff_venues sv WHERE sv.venue_id = ANY(:venueIds::uuid[])))
+          OR (a.venue_id IS NULL AND a.entity_type = 'customer'
+              AND a.entity_id IN (SELECT cv.customer_id::text FROM customer_venues cv WHERE cv.venue_id = ANY(:venueIds::uuid[]))))`,
         { venueIds: query.scope.venueIds },
       );
     } else if (query.scope) {

@@ -3,9 +3,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { assertRole } from '../common/access';
+import { assertCanActInVenue, assertRole } from '../common/access';
 import { actorOf, customerActor } from '../common/actor';
 import { JobsService } from '../jobs/jobs.service';
+import { VenuesRepository } from '../venues/venues.repository';
 import { Customer } from './customer.entity';
 import { CustomersRepository } from './customers.repository';
 import { CreateCustomerDto, UpdateCustomerDto } from './dto/create-customer.dto';
@@ -16,21 +17,34 @@ export interface CustomerView {
   lastName: string;
   email: string | null;
   phone: string | null;
+  /** The venues the customer belongs to (created there, or a job of theirs is there). */
+  venueIds: string[];
   createdAt: string;
   updatedAt: string;
 }
 
-export function toCustomerView(c: Customer): CustomerView {
+export function toCustomerView(c: Customer, venueIds: string[]): CustomerView {
   return {
     id: c.id,
     firstName: c.firstName,
     lastName: c.lastName,
     email: c.email,
     phone: c.phone,
+    venueIds,
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
   };
 }
+
+/**
+ * Admins see every customer; a dispatcher those of their venues. Anyone else's customer answers
+ * 404, as an unknown id does (no oracle for which ids exist).
+ */
+function canSee(principal: Principal, customerVenueIds: string[]): boolean {
+  return principal.role === 'admin' || customerVenueIds.some((v) => principal.venueIds.includes(v));
+}
+
+const notFound = (id: string) => ApiError.notFound('CUSTOMER_NOT_FOUND', `Customer ${id} does not exist`);
 
 /** Audit rows keep who the customer is, not how to reach them. */
 const auditable = (c: Pick<Customer, 'firstName' | 'lastName'>) => ({ firstName: c.firstName, lastName: c.lastName });
@@ -42,10 +56,25 @@ export class CustomersService {
     private readonly customers: CustomersRepository,
     private readonly jobs: JobsService,
     private readonly audit: AuditService,
+    private readonly venues: VenuesRepository,
   ) {}
 
+  /**
+   * Dispatchers create customers for one of their venues (`venueId` required); admins for a
+   * venue or for none (a customer without venues is seen by admins only, until a job links them).
+   */
   async create(principal: Principal, dto: CreateCustomerDto): Promise<CustomerView> {
     assertRole(principal, 'admin', 'dispatcher');
+    if (principal.role === 'dispatcher') {
+      if (!principal.venueIds.length) throw ApiError.forbidden('A dispatcher without venues cannot create customers', 'NO_VENUES');
+      if (!dto.venueId) throw ApiError.badRequest('VENUE_REQUIRED', 'venueId is required: the venue the customer is created for');
+    }
+    if (dto.venueId) {
+      assertCanActInVenue(principal, dto.venueId);
+      if (!(await this.venues.findById(dto.venueId))) {
+        throw ApiError.unprocessable('VENUE_NOT_FOUND', `Venue ${dto.venueId} does not exist`);
+      }
+    }
     return this.dataSource.transaction(async (em) => {
       const customer = await this.customers.insert(em, {
         firstName: dto.firstName,
@@ -53,14 +82,16 @@ export class CustomersService {
         email: dto.email ?? null,
         phone: dto.phone ?? null,
       });
+      if (dto.venueId) await this.customers.linkToVenue(em, customer.id, dto.venueId);
       await this.audit.record(em, {
         actor: actorOf(principal),
         action: 'customer.created',
         entityType: 'customer',
         entityId: customer.id,
+        venueId: dto.venueId ?? null,
         after: auditable(customer),
       });
-      return toCustomerView(customer);
+      return toCustomerView(customer, dto.venueId ? [dto.venueId] : []);
     });
   }
 
@@ -93,8 +124,9 @@ export class CustomersService {
   async get(principal: Principal, id: string): Promise<CustomerView> {
     assertRole(principal, 'admin', 'dispatcher');
     const customer = await this.customers.findById(id);
-    if (!customer) throw ApiError.notFound('CUSTOMER_NOT_FOUND', `Customer ${id} does not exist`);
-    return toCustomerView(customer);
+    const venueIds = customer ? await this.customers.venueIdsOf(id) : [];
+    if (!customer || !canSee(principal, venueIds)) throw notFound(id);
+    return toCustomerView(customer, venueIds);
   }
 
   /** A name change reaches every feed and calendar that shows it (jobs touched in the same transaction). */
@@ -102,7 +134,8 @@ export class CustomersService {
     assertRole(principal, 'admin', 'dispatcher');
     return this.dataSource.transaction(async (em) => {
       const customer = await this.customers.lock(em, id);
-      if (!customer) throw ApiError.notFound('CUSTOMER_NOT_FOUND', `Customer ${id} does not exist`);
+      const venueIds = customer ? await this.customers.venueIdsOf(id, em) : [];
+      if (!customer || !canSee(principal, venueIds)) throw notFound(id);
       const patch: Partial<Customer> = {};
       if (dto.firstName !== undefined) patch.firstName = dto.firstName;
       if (dto.lastName !== undefined) patch.lastName = dto.lastName;
@@ -120,7 +153,7 @@ export class CustomersService {
         before: auditable(customer),
         after: auditable(after),
       });
-      return toCustomerView(after);
+      return toCustomerView(after, venueIds);
     });
   }
 }

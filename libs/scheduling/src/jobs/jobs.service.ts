@@ -54,7 +54,7 @@ export class JobsService {
     const times = resolveJobTimes({ startsAt: dto.startsAt, endsAt: dto.endsAt, allDay }, venue.timezone);
     const actor = actorOf(principal);
     const id = await this.dataSource.transaction(async (em) => {
-      if (dto.customerId) await this.attachCustomer(em, dto.customerId, dto.venueId);
+      if (dto.customerId) await this.attachCustomer(em, principal, dto.customerId, dto.venueId);
       const job = await this.jobs.insert(em, {
         venueId: dto.venueId,
         title: dto.title,
@@ -153,7 +153,7 @@ export class JobsService {
           });
         }
         const venue = (await this.venues.findById(job.venueId, em))!;
-        const next = await this.nextState(em, job, dto, venue.timezone);
+        const next = await this.nextState(em, principal, job, dto, venue.timezone);
         const changed = changedFields(job, next);
         if (!changed.length) return;
 
@@ -230,7 +230,7 @@ export class JobsService {
     return toJobView(record);
   }
 
-  private async nextState(em: EntityManager, job: Job, dto: UpdateJobDto, zone: string): Promise<Job> {
+  private async nextState(em: EntityManager, principal: Principal, job: Job, dto: UpdateJobDto, zone: string): Promise<Job> {
     const allDay = dto.allDay ?? job.allDay;
     let startsAt = job.startsAt;
     let endsAt = job.endsAt;
@@ -243,7 +243,7 @@ export class JobsService {
       startsAt = times.startsAt;
       endsAt = times.endsAt;
     }
-    if (dto.customerId) await this.attachCustomer(em, dto.customerId, job.venueId);
+    if (dto.customerId) await this.attachCustomer(em, principal, dto.customerId, job.venueId);
     const remote = dto.remote === undefined ? undefined : dto.remote;
     return Object.assign(new Job(), job, {
       title: dto.title ?? job.title,
@@ -259,11 +259,16 @@ export class JobsService {
     });
   }
 
-  /** The job's customer must exist; from now on they belong to the job's venue too. */
-  private async attachCustomer(em: EntityManager, customerId: string, venueId: string): Promise<void> {
-    if (!(await this.jobs.customerExists(em, customerId))) {
-      throw ApiError.unprocessable('CUSTOMER_NOT_FOUND', `Customer ${customerId} does not exist`);
-    }
+  /**
+   * The job's customer must exist and, for a dispatcher, belong to one of their venues (another
+   * venue's customer is as unknown to them as a missing one); from now on the customer belongs
+   * to the job's venue too.
+   */
+  private async attachCustomer(em: EntityManager, principal: Principal, customerId: string, venueId: string): Promise<void> {
+    const exists = await this.jobs.customerExists(em, customerId);
+    const visible =
+      exists && (principal.role === 'admin' || (await this.customers.venueIdsOf(customerId, em)).some((v) => principal.venueIds.includes(v)));
+    if (!visible) throw ApiError.unprocessable('CUSTOMER_NOT_FOUND', `Customer ${customerId} does not exist`);
     await this.customers.linkToVenue(em, customerId, venueId);
   }
 

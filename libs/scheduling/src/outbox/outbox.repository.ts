@@ -104,4 +104,13 @@ export class OutboxRepository {
     const [row] = await em.query(`SELECT count(*)::int AS n FROM outbox_events WHERE relayed_at IS NULL`);
     return row.n;
   }
+
+  /** Events not yet relayed and the age of the oldest of them (seconds). */
+  async lag(em: EntityManager): Promise<{ pending: number; oldestSeconds: number }> {
+    const [row] = await em.query(
+      `SELECT count(*)::int AS n, coalesce(extract(epoch FROM now() - min(occurred_at)), 0)::float AS age
+         FROM outbox_events WHERE relayed_at IS NULL`,
+    );
+    return { pending: row.n, oldestSeconds: Math.round(row.age) };
+  }
 }

@@ -1,3 +1,4 @@
+import { IsOptionalNonNull } from '@calbridge/core';
 import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsUUID } from 'class-validator';
 
 export class UpdateConnectionDto {
@@ -7,14 +8,14 @@ export class UpdateConnectionDto {
   pushCalendarId?: string | null;
 
   /** The calendars whose events block time (replaces the set). */
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsArray()
   @ArrayMaxSize(200)
   @IsUUID('all', { each: true })
   pullCalendarIds?: string[];
 
   /** Show client names (redacted to "First L.") in pushed events. Off by default. */
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsBoolean()
   includeClientNames?: boolean;
 }

@@ -1,9 +1,15 @@
-import { IsEmail, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsOptionalNonNull } from '@calbridge/core';
+import { IsEmail, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { Trim } from '../../common/validators';
 
 const PHONE = /^\+?[0-9 ()./-]{3,40}$/;
 
 export class CreateCustomerDto {
+  /** The venue the customer is created for (required for dispatchers; admins may leave it out). */
+  @IsOptional()
+  @IsUUID()
+  venueId?: string;
+
   @Trim()
   @IsString()
   @IsNotEmpty()
@@ -29,14 +35,14 @@ export class CreateCustomerDto {
 }
 
 export class UpdateCustomerDto {
-  @IsOptional()
+  @IsOptionalNonNull()
   @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
   firstName?: string;
 
-  @IsOptional()
+  @IsOptionalNonNull()
   @Trim()
   @IsString()
   @IsNotEmpty()

@@ -1,10 +1,10 @@
+import { IsOptionalNonNull } from '@calbridge/core';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
   IsInt,
   IsNotEmpty,
-  IsOptional,
   IsString,
   IsUUID,
   MaxLength,
@@ -19,7 +19,7 @@ import { RemoteDto } from './remote.dto';
 
 /** Reschedule, edit or change status. `null` clears an optional field. */
 export class UpdateJobDto {
-  @IsOptional()
+  @IsOptionalNonNull()
   @Trim()
   @IsString()
   @IsNotEmpty()
@@ -47,30 +47,30 @@ export class UpdateJobDto {
   @Type(() => RemoteDto)
   remote?: RemoteDto | null;
 
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsInstantOrDate()
   startsAt?: string;
 
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsInstantOrDate()
   endsAt?: string;
 
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsBoolean()
   allDay?: boolean;
 
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsIn(JOB_STATUSES)
   status?: JobStatus;
 
   /** Expected current version (alternative to the If-Match header); 409 VERSION_MISMATCH otherwise. */
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsInt()
   @Min(1)
   version?: number;
 
   /** Accept overlaps with blocked slots of assigned staff (recorded as overridden conflicts). */
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsBoolean()
   override?: boolean;
 }

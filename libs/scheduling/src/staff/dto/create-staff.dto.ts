@@ -1,4 +1,5 @@
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsOptionalNonNull } from '@calbridge/core';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
 import { Trim } from '../../common/validators';
 
 
@@ -23,21 +24,21 @@ export class CreateStaffDto {
 }
 
 export class UpdateStaffDto {
-  @IsOptional()
+  @IsOptionalNonNull()
   @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   name?: string;
 
-  @IsOptional()
+  @IsOptionalNonNull()
   @Trim()
   @IsEmail()
   @MaxLength(320)
   email?: string;
 
   /** Replaces the memberships; dispatchers may only add or remove venues in their scope. */
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
