@@ -31,3 +31,5 @@ export * from './http/graceful-shutdown';
 export * from './http/client-address';
 export * from './http/public-rate-limit.guard';
 export * from './crypto/signed-token';
+export * from './net/ip-address';
+export * from './net/outbound-guard';

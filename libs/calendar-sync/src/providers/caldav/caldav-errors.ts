@@ -1,4 +1,5 @@
 import { parseRetryAfter, ProviderError } from '../provider-error';
+import { OutboundUnreachableError, OutboundUrlRefusedError } from '@calbridge/core';
 import { ServerNotAllowedError } from './server-url-policy';
 
 /** A CalDAV answer calbridge did not expect; carries what classification needs, never the request. */
@@ -26,6 +27,9 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
 export function classifyCaldavError(error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
   if (error instanceof ServerNotAllowedError) return new ProviderError('Permanent', error.message, { cause: error });
+  if (error instanceof OutboundUrlRefusedError) return new ProviderError('Permanent', `The CalDAV server URL ${error.reason}`, { cause: error });
+  // One message whatever the cause (refused, reset, timed out, not HTTP): no port oracle.
+  if (error instanceof OutboundUnreachableError) return new ProviderError('Transient', 'CalDAV server unreachable', { cause: error });
   if (error instanceof CaldavHttpError) {
     const { status } = error;
     const retryAfterMs = parseRetryAfter(error.retryAfter);
@@ -42,7 +46,7 @@ export function classifyCaldavError(error: unknown): ProviderError {
   const e = error as { name?: string; code?: string; cause?: { code?: string }; message?: string } | undefined;
   const code = e?.code ?? e?.cause?.code;
   if (e?.name === 'AbortError' || e?.name === 'TimeoutError' || (code && NETWORK_CODES.has(code)) || (e?.name === 'TypeError' && /fetch failed/i.test(e.message ?? ''))) {
-    return new ProviderError('Transient', `CalDAV server unreachable (${code ?? e?.name ?? 'network error'})`, { cause: error });
+    return new ProviderError('Transient', 'CalDAV server unreachable', { cause: error });
   }
   return new ProviderError('Transient', `CalDAV request failed: ${e?.message ?? String(error)}`, { cause: error });
 }

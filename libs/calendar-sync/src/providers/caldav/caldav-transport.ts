@@ -1,4 +1,4 @@
-import { assertServerUrlAllowed, ServerUrlPolicy } from './server-url-policy';
+import { caldavGuard, ServerUrlPolicy } from './server-url-policy';
 
 const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -13,12 +13,14 @@ export interface CaldavTransportOptions {
 }
 
 /**
- * The `fetch` every tsdav call of one account goes through: Basic auth, a timeout, the SSRF
- * policy on every URL (redirect targets and server-supplied URLs included), redirects followed
- * by hand so they are checked too, and the Authorization header dropped on cross-origin hops.
+ * The `fetch` every tsdav call of one account goes through: Basic auth, and the shared outbound
+ * guard (SSRF policy on every URL, redirect targets and server-supplied URLs included; the
+ * connection made to the address that was checked; a timeout; one neutral error for an
+ * unreachable server), redirects followed by hand so the Authorization header stays on its origin.
  */
 export function caldavFetch(options: CaldavTransportOptions): typeof fetch {
   const authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`, 'utf8').toString('base64')}`;
+  const guard = caldavGuard(options.policy, options.timeoutMs);
   return async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     let url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const origin = new URL(url).origin;
@@ -26,19 +28,11 @@ export function caldavFetch(options: CaldavTransportOptions): typeof fetch {
     let body = init.body;
     const followRedirects = init.redirect !== 'manual';
     for (let hop = 0; ; hop++) {
-      await assertServerUrlAllowed(url, options.policy);
       const headers = new Headers(init.headers);
       if (new URL(url).origin === origin) headers.set('Authorization', authorization);
       else headers.delete('Authorization');
       options.onRequest?.(method);
-      const response = await fetch(url, {
-        ...init,
-        method,
-        body,
-        headers,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
+      const response = await guard.fetch(url, { ...init, method, body, headers, redirect: 'manual' });
       const location = response.headers.get('location');
       if (!followRedirects || !REDIRECTS.has(response.status) || !location || hop >= MAX_REDIRECTS) return response;
       await response.body?.cancel().catch(() => undefined);
