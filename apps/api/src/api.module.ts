@@ -12,6 +12,7 @@ import {
 } from '@calbridge/core';
 import { DatabaseModule } from '@calbridge/database';
 import { IcalFeedHttpModule } from '@calbridge/ical-feed';
+import { NotificationsHttpModule } from '@calbridge/notifications';
 import { SchedulingHttpModule } from '@calbridge/scheduling';
 import { WebUiHttpModule } from '@calbridge/web-ui';
 import { Module } from '@nestjs/common';
@@ -31,6 +32,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
     IcalFeedHttpModule,
     CalendarSyncHttpModule,
     BookingHttpModule,
+    NotificationsHttpModule,
     WebUiHttpModule,
   ],
   providers: [

@@ -176,6 +176,21 @@ export const envSchema = z
     OAUTH_STATE_SECRET: z.string().min(MIN_SECRET_LENGTH).optional(),
     /** How long a user has to finish the provider's consent screen. */
     OAUTH_STATE_TTL_SECONDS: int(60, 3600).default(600),
+
+    // Notifications (libs/notifications, read through its `notifications` config namespace).
+    /** One webhook delivery attempt may take this long before it counts as failed (and is retried). */
+    WEBHOOK_TIMEOUT_MS: int(100, 120_000).default(10_000),
+    /** Failed webhook deliveries are retried with back-off for this long after the event, then given up. */
+    WEBHOOK_RETRY_HOURS: int(1, 168).default(24),
+    /** First retry delay; it doubles per attempt up to WEBHOOK_BACKOFF_MAX_MS. */
+    WEBHOOK_BACKOFF_BASE_MS: int(10, 3_600_000).default(5_000),
+    WEBHOOK_BACKOFF_MAX_MS: int(100, 86_400_000).default(3_600_000),
+    /** Deliveries one worker process runs at once (across all subscriptions). */
+    WEBHOOK_WORKER_CONCURRENCY: int(1, 1000).default(32),
+    /** Allow webhook URLs on loopback/private addresses and plain http (default: everywhere but production). */
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool.optional(),
+    /** Delivered and given-up webhook messages (and their attempt log) are pruned after this. */
+    WEBHOOK_LOG_RETENTION_DAYS: int(1, 3650).default(30),
   })
   .superRefine((env, ctx) => {
     const pairs: Array<[string | undefined, string | undefined, string]> = [

@@ -159,6 +159,7 @@ export class CustomerJobsService {
         version,
         staffIds,
         affectedStaffIds: staffIds,
+        status: 'cancelled',
         previous: { status: job.status },
       }),
     );

@@ -193,7 +193,7 @@ export class JobsService {
             }),
           );
         }
-        if (statusChanged) events.push(jobEvent('job.status_changed', { ...payload, previous: { status: job.status } }));
+        if (statusChanged) events.push(jobEvent('job.status_changed', { ...payload, status: next.status, previous: { status: job.status } }));
         if (!timesChanged && !statusChanged) events.push(jobEvent('job.updated', payload));
         await this.outbox.append(em, ...events);
         await this.conflicts.refresh(em, staffIds, actor, { overrides });

@@ -40,6 +40,8 @@ export interface JobEventPayload {
   affectedStaffIds: string[];
   /** Set for job.assigned / job.unassigned. */
   staffId?: string;
+  /** Set for job.status_changed: the status after the change. */
+  status?: string;
   /** Set for job.rescheduled / job.status_changed. */
   previous?: { startsAt?: string; endsAt?: string; status?: string };
 }

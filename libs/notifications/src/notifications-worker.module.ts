@@ -1,0 +1,39 @@
+import { DomainEventConsumers, SchedulingModule } from '@calbridge/scheduling';
+import { BullModule, InjectQueue } from '@nestjs/bullmq';
+import { Inject, Module, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { Queue } from 'bullmq';
+import { NotificationEventsProcessor } from './events/notification-events.processor';
+import { notificationsConfig } from './notifications.config';
+import { NotificationsModule } from './notifications.module';
+import { NOTIFICATION_EVENTS_QUEUE, WEBHOOK_DELIVERY_QUEUE } from './queues/notification-queues';
+import { WEBHOOK_SOURCE_EVENT_TYPES } from './webhooks/webhook-events';
+import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
+
+/** Notifications' background work (worker only): the outbox consumer, webhook delivery, the sweep. */
+@Module({
+  imports: [NotificationsModule, SchedulingModule, BullModule.registerQueue({ name: NOTIFICATION_EVENTS_QUEUE })],
+  providers: [NotificationEventsProcessor, WebhookDeliveryProcessor],
+})
+export class NotificationsWorkerModule implements OnModuleInit, OnApplicationBootstrap {
+  constructor(
+    private readonly consumers: DomainEventConsumers,
+    @InjectQueue(NOTIFICATION_EVENTS_QUEUE) private readonly events: Queue,
+    @InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly deliveries: Queue,
+    @Inject(notificationsConfig.KEY) private readonly config: ConfigType<typeof notificationsConfig>,
+  ) {}
+
+  /** The events notifications tell people about reach it through the outbox. */
+  onModuleInit(): void {
+    this.consumers.register({ queue: this.events, types: WEBHOOK_SOURCE_EVENT_TYPES });
+  }
+
+  /** One sweep schedule for every worker (BullMQ job scheduler: upserting it again is harmless). */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.deliveries.upsertJobScheduler(
+      'webhook-sweep',
+      { every: this.config.webhooks.sweepIntervalMs },
+      { name: 'webhook.sweep', data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+    );
+  }
+}

@@ -1,0 +1,24 @@
+import { currentEnv } from '@calbridge/core';
+import { registerAs } from '@nestjs/config';
+
+/** Everything notifications read from the environment (validated once in libs/core's schema). */
+export const notificationsConfig = registerAs('notifications', () => {
+  const env = currentEnv();
+  return {
+    webhooks: {
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      retryWindowMs: env.WEBHOOK_RETRY_HOURS * 3_600_000,
+      backoffBaseMs: env.WEBHOOK_BACKOFF_BASE_MS,
+      backoffMaxMs: env.WEBHOOK_BACKOFF_MAX_MS,
+      workerConcurrency: env.WEBHOOK_WORKER_CONCURRENCY,
+      allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? env.NODE_ENV !== 'production',
+      logRetentionDays: env.WEBHOOK_LOG_RETENTION_DAYS,
+      /** How often the worker looks for messages whose task was lost (Redis flushed, crash between commit and enqueue). */
+      sweepIntervalMs: 60_000,
+    },
+    /** Links in Slack texts point at the job in the platform. */
+    platformJobUrl: env.PLATFORM_JOB_URL,
+  };
+});
+
+export type NotificationsConfig = ReturnType<typeof notificationsConfig>;

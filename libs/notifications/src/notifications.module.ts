@@ -1,0 +1,20 @@
+import { SchedulingModule } from '@calbridge/scheduling';
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { notificationsConfig } from './notifications.config';
+import { WEBHOOK_DELIVERY_QUEUE } from './queues/notification-queues';
+import { WebhookDeliveryService } from './webhooks/webhook-delivery.service';
+import { WebhookFanoutService } from './webhooks/webhook-fanout.service';
+import { WebhooksRepository } from './webhooks/webhooks.repository';
+import { WebhooksService } from './webhooks/webhooks.service';
+
+const PROVIDERS = [WebhooksRepository, WebhooksService, WebhookDeliveryService, WebhookFanoutService];
+
+/** Notifications' services, repositories and queue producers (api and worker import the same set). */
+@Module({
+  imports: [ConfigModule.forFeature(notificationsConfig), SchedulingModule, BullModule.registerQueue({ name: WEBHOOK_DELIVERY_QUEUE })],
+  providers: PROVIDERS,
+  exports: [...PROVIDERS, ConfigModule, BullModule],
+})
+export class NotificationsModule {}

@@ -1,0 +1,42 @@
+/**
+ * The notification queues. Outbox events arrive on {@link NOTIFICATION_EVENTS_QUEUE} (registered
+ * with scheduling's DomainEventConsumers); webhook deliveries run on {@link WEBHOOK_DELIVERY_QUEUE},
+ * one task per message (task id = message id, so a message is never queued twice at once).
+ */
+export const NOTIFICATION_EVENTS_QUEUE = 'notifications-events';
+export const WEBHOOK_DELIVERY_QUEUE = 'notifications-webhooks';
+
+export type WebhookDeliveryJob = { name: 'webhook.deliver'; data: { messageId: string } } | { name: 'webhook.sweep'; data: Record<string, never> };
+
+/** Thrown to have BullMQ retry a task after `delayMs` (read by {@link notificationBackoffStrategy}). */
+export class RetryLaterError extends Error {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+    this.name = 'RetryLaterError';
+  }
+}
+
+/** BullMQ custom back-off: the delay the task asked for, else exponential from one second (capped at 5 minutes). */
+export function notificationBackoffStrategy(attemptsMade: number, _type?: string, error?: Error): number {
+  if (error instanceof RetryLaterError) return error.delayMs;
+  return Math.min(1000 * 2 ** Math.max(0, attemptsMade - 1), 300_000);
+}
+
+/**
+ * When to try a failed webhook message again: the base delay doubling per attempt, capped, and
+ * never past the message's give-up time (so the last attempt happens right at the end of the
+ * window). Null once the window is over: the message is given up.
+ */
+export function nextWebhookAttempt(
+  attemptsMade: number,
+  now: Date,
+  giveUpAt: Date,
+  policy: { backoffBaseMs: number; backoffMaxMs: number },
+): Date | null {
+  if (now.getTime() >= giveUpAt.getTime()) return null;
+  const delay = Math.min(policy.backoffBaseMs * 2 ** Math.min(Math.max(0, attemptsMade - 1), 40), policy.backoffMaxMs);
+  return new Date(Math.min(now.getTime() + delay, giveUpAt.getTime()));
+}

@@ -1,0 +1,122 @@
+import { MetricsService } from '@calbridge/core';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { Queue } from 'bullmq';
+import { notificationsConfig } from '../notifications.config';
+import { nextWebhookAttempt, RetryLaterError, WEBHOOK_DELIVERY_QUEUE } from '../queues/notification-queues';
+import { standardWebhookHeaders } from './standard-webhooks';
+import { postWebhook, SendResult } from './webhook-sender';
+import { webhookTargetProblemResolved } from './webhook-target';
+import { WebhooksRepository } from './webhooks.repository';
+
+/** The `webhook-id` of a message: the same on every attempt. */
+export function webhookMessageId(messageId: string): string {
+  return `msg_${messageId}`;
+}
+
+/**
+ * Delivers webhook messages, at least once and in order per lane (one subscription, one job): only
+ * the oldest pending message of a lane is sent; when it is delivered or given up, the next one is
+ * queued. A failure is retried with back-off until the message's give-up time (WEBHOOK_RETRY_HOURS
+ * after the event), every attempt with the same `webhook-id` and body, and logged with its status
+ * and response time.
+ */
+@Injectable()
+export class WebhookDeliveryService {
+  private readonly logger = new Logger(WebhookDeliveryService.name);
+  private readonly outcomes;
+  private readonly latency;
+
+  constructor(
+    private readonly webhooks: WebhooksRepository,
+    @InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly queue: Queue,
+    @Inject(notificationsConfig.KEY) private readonly config: ConfigType<typeof notificationsConfig>,
+    metrics: MetricsService,
+  ) {
+    this.outcomes = metrics.counter('calbridge_webhook_attempts_total', 'Webhook delivery attempts by outcome', ['outcome']);
+    this.latency = metrics.histogram('calbridge_webhook_response_seconds', 'Webhook receivers’ response time', [], [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
+  }
+
+  /** Queues delivery tasks (a message already queued, delayed or running is not queued twice). */
+  async enqueue(messageIds: string[]): Promise<void> {
+    if (!messageIds.length) return;
+    await this.queue.addBulk(
+      messageIds.map((messageId) => ({
+        name: 'webhook.deliver',
+        data: { messageId },
+        opts: {
+          jobId: messageId,
+          // Retries are governed by the message's give-up time, not by a count.
+          attempts: 1_000_000,
+          backoff: { type: 'custom' },
+          removeOnComplete: true,
+          removeOnFail: true,
+        },
+      })),
+    );
+  }
+
+  /** One attempt at a message (a BullMQ task): a no-op unless it is pending and at the head of its lane. */
+  async deliver(messageId: string): Promise<void> {
+    const message = await this.webhooks.findMessage(messageId);
+    if (!message || message.status !== 'pending' || message.subscriptionDeleted) return;
+    const isHead = await this.webhooks.transaction(async (em) => {
+      await this.webhooks.lockLane(em, message.subscriptionId, message.laneKey);
+      return (await this.webhooks.laneHead(em, message.subscriptionId, message.laneKey)) === message.id;
+    });
+    if (!isHead) return;
+
+    const attempt = message.attempts + 1;
+    const policy = this.config.webhooks;
+    const problem = await webhookTargetProblemResolved(message.url, policy);
+    const result: SendResult = problem
+      ? { ok: false, statusCode: null, error: `refused: the URL ${problem}`, responseMs: 0 }
+      : await postWebhook(
+          message.url,
+          standardWebhookHeaders(message.secret, webhookMessageId(message.id), Math.floor(Date.now() / 1000), message.body),
+          message.body,
+          policy.timeoutMs,
+        );
+    if (!problem) this.latency.observe(result.responseMs / 1000);
+
+    let retryAt: Date | null = null;
+    let following: string | null = null;
+    await this.webhooks.transaction(async (em) => {
+      await this.webhooks.lockLane(em, message.subscriptionId, message.laneKey);
+      await this.webhooks.recordAttempt(em, message, { number: attempt, ...result });
+      if (!result.ok) retryAt = nextWebhookAttempt(attempt, new Date(), message.giveUpAt, policy);
+      if (retryAt) {
+        await this.webhooks.scheduleRetry(em, message.id, attempt, retryAt);
+      } else {
+        await this.webhooks.finish(em, message.id, result.ok ? 'delivered' : 'failed', attempt);
+        following = await this.webhooks.laneHead(em, message.subscriptionId, message.laneKey);
+      }
+    });
+    this.outcomes.inc({ outcome: result.ok ? 'delivered' : retryAt ? 'retry' : 'given_up' });
+    if (following) await this.enqueue([following]);
+    if (retryAt) {
+      this.logger.warn(
+        { subscriptionId: message.subscriptionId, messageId: message.id, attempt, error: result.error },
+        'Webhook delivery failed; will retry',
+      );
+      throw new RetryLaterError(`Webhook delivery failed (${result.error})`, Math.max(0, (retryAt as Date).getTime() - Date.now()));
+    }
+    if (!result.ok) {
+      this.logger.error(
+        { subscriptionId: message.subscriptionId, messageId: message.id, attempts: attempt, error: result.error },
+        'Webhook delivery given up after the retry window',
+      );
+    }
+  }
+
+  /** Queues lane heads whose task was lost (Redis flushed, a crash between commit and enqueue); prunes the log. */
+  async sweep(): Promise<void> {
+    const lost = await this.webhooks.overdueHeads(30_000, 1000);
+    if (lost.length) {
+      this.logger.warn(`Re-queuing ${lost.length} webhook message(s) whose delivery task was missing`);
+      await this.enqueue(lost);
+    }
+    await this.webhooks.prune(this.config.webhooks.logRetentionDays);
+  }
+}
