@@ -47,6 +47,11 @@ export default tseslint.config(
     },
   },
   {
+    // The web app runs in browsers (its own tsconfig: apps/web/tsconfig.json).
+    files: ['apps/web/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

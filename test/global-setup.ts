@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { trustEmulatorCaInWorkers } from './support/emulator-ca';
 import { TEST_ENV, testPgUrl, testRedisUrl } from './support/test-env';
+import { ensureWebBuild } from './support/web-build';
 
 /**
  * Once per `npm test`: checks that Postgres and Redis answer, and builds a template database
@@ -14,6 +15,7 @@ import { TEST_ENV, testPgUrl, testRedisUrl } from './support/test-env';
 export default async function globalSetup(): Promise<void> {
   // Before any worker starts: workers inherit NODE_EXTRA_CA_CERTS and trust the Graph emulator.
   trustEmulatorCaInWorkers();
+  ensureWebBuild();
   const pgUrl = testPgUrl();
   const client = new Client({ connectionString: pgUrl, connectionTimeoutMillis: 5000 });
   try {

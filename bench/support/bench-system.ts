@@ -78,7 +78,9 @@ export async function startBenchSystem(options: {
     async stop() {
       await worker?.close();
       await api?.close();
-      await dropDatabase(benchPgUrl(), dbName);
+      // BENCH_KEEP_DATABASE=1 leaves the filled database behind for EXPLAIN ANALYZE (named on stderr).
+      if (process.env.BENCH_KEEP_DATABASE === '1') console.error(`kept database ${dbName}`);
+      else await dropDatabase(benchPgUrl(), dbName);
     },
   };
 }

@@ -218,3 +218,24 @@ describe('outbound webhooks (Standard Webhooks, Slack)', () => {
     expect(texts[1].text).toMatch(/^:white_check_mark: Conflict resolved \(slot removed\)/);
   });
 });
+
+describe('webhook URLs in production (SSRF rules as for CalDAV servers)', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await TestSystem.start({ env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' } });
+  });
+  afterAll(async () => system?.stop());
+
+  it.each([
+    'http://hooks.example.com/x',
+    'https://127.0.0.1/x',
+    'https://[::ffff:127.0.0.1]/x',
+    'https://10.0.0.8/x',
+    'https://169.254.169.254/latest/meta-data',
+    'https://localhost/x',
+  ])('refuses %s with 400 INVALID_WEBHOOK_URL', async (url) => {
+    const res = await system.http(system.adminToken()).post('/v1/webhooks', { url, events: ['job.created'] }).expect(400);
+    expect(res.body.code).toBe('INVALID_WEBHOOK_URL');
+    expect((await system.http(system.adminToken()).get('/v1/webhooks').expect(200)).body).toEqual([]);
+  });
+});

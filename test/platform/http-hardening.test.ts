@@ -47,7 +47,9 @@ describe('HTTP hardening', () => {
     });
 
     it('leaves the web app its own Content-Security-Policy', async () => {
-      for (const path of ['/app', '/app/app.js']) {
+      const page = (await system.http().get('/app/').expect(200)).text;
+      const script = /src="(\/app\/assets\/[^"]+\.js)"/.exec(page)?.[1] ?? '/app/assets/missing.js';
+      for (const path of ['/app', '/app/', script]) {
         const res = await system.http().get(path).expect(200);
         expect(res.headers['content-security-policy']).toBe(WEB_UI_CSP);
         expect(res.headers['x-frame-options']).toBeUndefined();

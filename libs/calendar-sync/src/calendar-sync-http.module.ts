@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CalendarSyncModule } from './calendar-sync.module';
+import { CalendarProvidersController } from './connections/calendar-providers.controller';
 import { ConnectionsController } from './connections/connections.controller';
 import { OAuthCallbackController } from './connections/oauth-callback.controller';
 import { StaffConnectionsController } from './connections/staff-connections.controller';
@@ -9,6 +10,6 @@ import { MicrosoftWebhookController } from './providers/microsoft/microsoft-webh
 /** The calendar sync REST API, OAuth callbacks and provider webhooks (api only). */
 @Module({
   imports: [CalendarSyncModule],
-  controllers: [StaffConnectionsController, ConnectionsController, OAuthCallbackController, GoogleWebhookController, MicrosoftWebhookController],
+  controllers: [CalendarProvidersController, StaffConnectionsController, ConnectionsController, OAuthCallbackController, GoogleWebhookController, MicrosoftWebhookController],
 })
 export class CalendarSyncHttpModule {}

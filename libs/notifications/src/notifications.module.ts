@@ -6,6 +6,7 @@ import { notificationsConfig } from './notifications.config';
 import { WEBHOOK_DELIVERY_QUEUE } from './queues/notification-queues';
 import { WebhookDeliveryService } from './webhooks/webhook-delivery.service';
 import { WebhookFanoutService } from './webhooks/webhook-fanout.service';
+import { webhookGuardProvider } from './webhooks/webhook-guard';
 import { WebhooksRepository } from './webhooks/webhooks.repository';
 import { WebhooksService } from './webhooks/webhooks.service';
 
@@ -14,7 +15,7 @@ const PROVIDERS = [WebhooksRepository, WebhooksService, WebhookDeliveryService, 
 /** Notifications' services, repositories and queue producers (api and worker import the same set). */
 @Module({
   imports: [ConfigModule.forFeature(notificationsConfig), SchedulingModule, BullModule.registerQueue({ name: WEBHOOK_DELIVERY_QUEUE })],
-  providers: PROVIDERS,
+  providers: [webhookGuardProvider, ...PROVIDERS],
   exports: [...PROVIDERS, ConfigModule, BullModule],
 })
 export class NotificationsModule {}

@@ -1,4 +1,4 @@
-import { MetricsService } from '@calbridge/core';
+import { MetricsService, OutboundGuard } from '@calbridge/core';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
@@ -6,8 +6,8 @@ import type { Queue } from 'bullmq';
 import { notificationsConfig } from '../notifications.config';
 import { nextWebhookAttempt, RetryLaterError, WEBHOOK_DELIVERY_QUEUE } from '../queues/notification-queues';
 import { standardWebhookHeaders } from './standard-webhooks';
-import { postWebhook, SendResult } from './webhook-sender';
-import { webhookTargetProblemResolved } from './webhook-target';
+import { postWebhook } from './webhook-sender';
+import { WEBHOOK_GUARD } from './webhook-guard';
 import { WebhooksRepository } from './webhooks.repository';
 
 /** The `webhook-id` of a message: the same on every attempt. */
@@ -32,6 +32,7 @@ export class WebhookDeliveryService {
     private readonly webhooks: WebhooksRepository,
     @InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly queue: Queue,
     @Inject(notificationsConfig.KEY) private readonly config: ConfigType<typeof notificationsConfig>,
+    @Inject(WEBHOOK_GUARD) private readonly guard: OutboundGuard,
     metrics: MetricsService,
   ) {
     this.outcomes = metrics.counter('calbridge_webhook_attempts_total', 'Webhook delivery attempts by outcome', ['outcome']);
@@ -69,16 +70,13 @@ export class WebhookDeliveryService {
 
     const attempt = message.attempts + 1;
     const policy = this.config.webhooks;
-    const problem = await webhookTargetProblemResolved(message.url, policy);
-    const result: SendResult = problem
-      ? { ok: false, statusCode: null, error: `refused: the URL ${problem}`, responseMs: 0 }
-      : await postWebhook(
-          message.url,
-          standardWebhookHeaders(message.secret, webhookMessageId(message.id), Math.floor(Date.now() / 1000), message.body),
-          message.body,
-          policy.timeoutMs,
-        );
-    if (!problem) this.latency.observe(result.responseMs / 1000);
+    const result = await postWebhook(
+      this.guard.fetch,
+      message.url,
+      standardWebhookHeaders(message.secret, webhookMessageId(message.id), Math.floor(Date.now() / 1000), message.body),
+      message.body,
+    );
+    if (result.statusCode !== null) this.latency.observe(result.responseMs / 1000);
 
     let retryAt: Date | null = null;
     let following: string | null = null;

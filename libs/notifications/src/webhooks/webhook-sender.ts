@@ -1,3 +1,5 @@
+import { OutboundUnreachableError, OutboundUrlRefusedError } from '@calbridge/core';
+
 /** What one delivery attempt came to. */
 export interface SendResult {
   ok: boolean;
@@ -8,32 +10,38 @@ export interface SendResult {
 }
 
 /**
- * POSTs one webhook. A 2xx is success; anything else — another status, a redirect (never
- * followed: the target was checked, where it points was not), a timeout, a network error — is a
- * failure to retry. The response body is discarded.
+ * POSTs one webhook through the outbound guard's `fetch` (SSRF rules, the request timeout). A
+ * 2xx is success; anything else — another status, a redirect (not followed), a refused target,
+ * a server that cannot be reached or does not answer in time — is a failure to retry. The
+ * response body is discarded.
  */
-export async function postWebhook(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<SendResult> {
+export async function postWebhook(
+  guardedFetch: (url: string, init: RequestInit) => Promise<Response>,
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<SendResult> {
   const started = process.hrtime.bigint();
   const elapsed = () => Number((process.hrtime.bigint() - started) / 1_000_000n);
   try {
-    const response = await fetch(url, {
+    const response = await guardedFetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'user-agent': 'calbridge-webhooks/1', ...headers },
       body,
       redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
     });
     await response.body?.cancel().catch(() => undefined);
     const ok = response.status >= 200 && response.status < 300;
     return { ok, statusCode: response.status, error: ok ? null : `HTTP ${response.status}`, responseMs: elapsed() };
   } catch (error) {
-    return { ok: false, statusCode: null, error: describeFetchError(error, timeoutMs), responseMs: elapsed() };
+    const reason =
+      error instanceof OutboundUrlRefusedError
+        ? `refused: ${error.message}`
+        : error instanceof OutboundUnreachableError
+          ? `${error.message} (or did not answer in time)`
+          : error instanceof Error
+            ? error.message
+            : String(error);
+    return { ok: false, statusCode: null, error: reason, responseMs: elapsed() };
   }
-}
-
-function describeFetchError(error: unknown, timeoutMs: number): string {
-  const name = (error as { name?: string }).name;
-  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs} ms`;
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }

@@ -1,12 +1,10 @@
-import { ApiError, Principal } from '@calbridge/core';
+import { ApiError, OutboundGuard, OutboundUrlRefusedError, Principal } from '@calbridge/core';
 import { VenuesRepository } from '@calbridge/scheduling';
 import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
-import { notificationsConfig } from '../notifications.config';
 import type { CreateWebhookDto, ListDeliveriesQueryDto } from './dto/create-webhook.dto';
 import { generateWebhookSecret } from './standard-webhooks';
 import { webhookMessageId } from './webhook-delivery.service';
-import { webhookTargetProblem } from './webhook-target';
+import { WEBHOOK_GUARD } from './webhook-guard';
 import { WebhookSubscription, WebhooksRepository } from './webhooks.repository';
 
 export interface WebhookView {
@@ -40,12 +38,17 @@ export class WebhooksService {
   constructor(
     private readonly webhooks: WebhooksRepository,
     private readonly venues: VenuesRepository,
-    @Inject(notificationsConfig.KEY) private readonly config: ConfigType<typeof notificationsConfig>,
+    @Inject(WEBHOOK_GUARD) private readonly guard: OutboundGuard,
   ) {}
 
   async create(principal: Principal, dto: CreateWebhookDto): Promise<WebhookView & { secret: string }> {
-    const problem = webhookTargetProblem(dto.url, this.config.webhooks);
-    if (problem) throw ApiError.badRequest('INVALID_WEBHOOK_URL', `The webhook URL ${problem}`);
+    try {
+      // Early, friendly validation; every delivery is checked again (names may resolve elsewhere later).
+      await this.guard.assertAllowed(dto.url);
+    } catch (error) {
+      if (error instanceof OutboundUrlRefusedError) throw ApiError.badRequest('INVALID_WEBHOOK_URL', `The webhook ${error.message}`);
+      throw error;
+    }
     const venueIds = dto.venueIds ?? [];
     if (venueIds.length) {
       const found = new Set((await this.venues.findByIds(venueIds)).map((v) => v.id));

@@ -1,0 +1,148 @@
+import type { JSX } from 'preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { Api } from './lib/api';
+import { Claims, decodeClaims, isExpired, takeFragment, TOKEN_KEY } from './lib/auth';
+import { DispatchHome } from './pages/dispatch';
+import { StaffHome } from './pages/staff';
+import { useLoad } from './ui/async';
+import { providerName, Section } from './ui/parts';
+
+const OAUTH_ERRORS: Record<string, string> = {
+  access_denied: 'you declined access at the provider',
+  exchange_failed: 'the provider did not accept the sign-in',
+  provider_unavailable: 'the provider could not be reached',
+  connect_failed: 'the provider answered with an error',
+};
+
+/** Reads the fragment once at boot: the token there replaces the tab's token; outcome flags become a message. */
+function boot(): { notice: { text: string; error: boolean } | null } {
+  const { token, rest } = takeFragment(location.hash);
+  if (token) sessionStorage.setItem(TOKEN_KEY, token);
+  let notice: { text: string; error: boolean } | null = null;
+  const connected = rest.get('connected');
+  const error = rest.get('error');
+  if (connected) notice = { text: `${providerName(connected)} is connected; the first sync is running.`, error: false };
+  else if (error) notice = { text: `Connecting the calendar failed: ${OAUTH_ERRORS[error] ?? error}. Try again.`, error: true };
+  for (const k of ['connected', 'connectionId', 'error']) rest.delete(k);
+  const remaining = rest.toString();
+  history.replaceState(null, '', location.pathname + location.search + (remaining ? `#${remaining}` : ''));
+  return { notice };
+}
+
+export function App(): JSX.Element {
+  const [initial] = useState(boot);
+  const [token, setToken] = useState<string | null>(() => sessionStorage.getItem(TOKEN_KEY));
+  const [notice, setNotice] = useState(initial.notice);
+  const claims = useMemo<Claims | null>(() => (token ? decodeClaims(token) : null), [token]);
+  const valid = claims && !isExpired(claims);
+  const api = useMemo(
+    () =>
+      new Api(
+        () => sessionStorage.getItem(TOKEN_KEY),
+        () => {
+          sessionStorage.removeItem(TOKEN_KEY);
+          setToken(null);
+          setNotice({ text: 'Your session has ended; sign in again.', error: true });
+        },
+      ),
+    [],
+  );
+  useEffect(() => {
+    if (token && !valid) setNotice({ text: 'That token has expired or is not valid.', error: true });
+  }, [token, valid]);
+
+  const signOut = () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    setToken(null);
+    setNotice({ text: 'Signed out.', error: false });
+  };
+
+  return (
+    <>
+      <header class="top">
+        <a class="brand" href="/app/">
+          calbridge
+        </a>
+        {valid && claims && <Who api={api} claims={claims} />}
+        {valid && (
+          <button type="button" id="sign-out" onClick={signOut}>
+            Sign out
+          </button>
+        )}
+      </header>
+      <div id="flash" class={notice?.error ? 'error' : ''} role={notice?.error ? 'alert' : 'status'} aria-live="polite" hidden={!notice}>
+        {notice?.text}
+      </div>
+      <main id="main">
+        {valid && claims ? (
+          <Home api={api} claims={claims} />
+        ) : (
+          <SignIn
+            onToken={(t) => {
+              sessionStorage.setItem(TOKEN_KEY, t);
+              setNotice(null);
+              setToken(t);
+            }}
+          />
+        )}
+      </main>
+    </>
+  );
+}
+
+function Who({ api, claims }: { api: Api; claims: Claims }): JSX.Element {
+  const [me] = useLoad(async () => (claims.role === 'staff' && claims.sub ? (await api.staff(claims.sub)).name : null), [claims.sub]);
+  const name = me.state === 'ready' ? me.data : null;
+  return (
+    <span id="who" class="muted">
+      {name ? `${name} · ${claims.role}` : claims.role}
+    </span>
+  );
+}
+
+function SignIn({ onToken }: { onToken: (t: string) => void }): JSX.Element {
+  const [value, setValue] = useState('');
+  return (
+    <section id="sign-in" aria-labelledby="sign-in-h">
+      <h2 id="sign-in-h">Sign in</h2>
+      <p>
+        Open this page from your scheduling platform, or paste a calbridge token (development: <code>npm run token -- --role staff --sub &lt;staffId&gt;</code>).
+      </p>
+      <form
+        class="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (value.trim()) onToken(value.trim());
+        }}
+      >
+        <label for="token-input">Token</label>
+        <textarea id="token-input" rows={3} autoComplete="off" spellcheck={false} required value={value} onInput={(e) => setValue(e.currentTarget.value)} />
+        <button type="submit" class="primary">
+          Continue
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function Home({ api, claims }: { api: Api; claims: Claims }): JSX.Element {
+  const [venues, reload] = useLoad(() => api.venues(), [claims.sub, claims.role]);
+  const [venueId, setVenueId] = useState<string>(() => new URLSearchParams(location.hash.slice(1)).get('venue') ?? '');
+  const pick = (id: string) => {
+    setVenueId(id);
+    history.replaceState(null, '', `${location.pathname}#venue=${id}`);
+  };
+  return (
+    <Section title={claims.role === 'staff' ? 'My work' : 'Dispatch'} id="home" load={venues} retry={reload}>
+      {(list) =>
+        claims.role === 'staff' && claims.sub ? (
+          <StaffHome api={api} staffId={claims.sub} venues={list} />
+        ) : list.length ? (
+          <DispatchHome api={api} venues={list} venueId={list.some((v) => v.id === venueId) ? venueId : list[0].id} onPick={pick} />
+        ) : (
+          <p class="empty">No venues in your scope.</p>
+        )
+      }
+    </Section>
+  );
+}
