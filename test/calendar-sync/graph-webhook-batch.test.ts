@@ -57,7 +57,7 @@ describe('Graph webhook: one batch, few queries', () => {
     await waitForQuietPulls(system);
     const [subscription] = graph.controls.subscriptions();
     const jobsBefore = await pullJobsSeen(system);
-    const value = Array.from({ length: 2_999 }, () => ({ subscriptionId: randomUUID(), clientState: 'guessed' }));
+    const value: Array<{ subscriptionId: string; clientState: string }> = Array.from({ length: 2_999 }, () => ({ subscriptionId: randomUUID(), clientState: 'guessed' }));
     value.splice(1_500, 0, { subscriptionId: subscription.id, clientState: subscription.clientState! });
     const queries = await countApiQueries(() => system.http().post('/webhooks/microsoft', { value }).expect(202));
     expect(queries).toBeLessThanOrEqual(5);
