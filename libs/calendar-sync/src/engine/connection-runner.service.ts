@@ -1,5 +1,5 @@
 import { MetricsService } from '@calbridge/core';
-import { AuditService } from '@calbridge/scheduling';
+import { AuditService, OutboxService, StaffRepository } from '@calbridge/scheduling';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -40,6 +40,8 @@ export class ConnectionRunner {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly connections: ConnectionsRepository,
     private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    private readonly staff: StaffRepository,
     private readonly semaphore: ConnectionSemaphore,
     @Inject(syncConfig.KEY) private readonly config: ConfigType<typeof syncConfig>,
     metrics: MetricsService,
@@ -71,17 +73,33 @@ export class ConnectionRunner {
       if (error.code === 'RateLimited') this.rateLimits.inc({ provider: connection.provider });
       else if (error.code !== 'CursorExpired' && error.code !== 'NotFound') this.failures.inc({ provider: connection.provider, code: error.code });
       if (decision.health.status === 'needs_reauth' && LIVE_STATUSES.includes(current.status)) {
-        // The provider refused the credentials: shown on the connection and recorded, once.
+        // The provider refused the credentials: shown on the connection, recorded and announced
+        // (connection.needs_reauth through the outbox), once — the row lock settles concurrent jobs.
         await this.dataSource.transaction(async (em) => {
+          const locked = await this.connections.lock(em, connectionId);
+          if (!locked || !LIVE_STATUSES.includes(locked.status)) return;
           await this.connections.writeHealth(connectionId, decision.health, false, em);
           await this.audit.record(em, {
             actor: SYNC_ACTOR,
             action: 'calendar_connection.needs_reauth',
             entityType: 'calendar_connection',
             entityId: connectionId,
-            staffId: current.staffId,
-            before: { status: current.status },
+            staffId: locked.staffId,
+            before: { status: locked.status },
             after: { status: 'needs_reauth', reason: decision.health.lastError },
+          });
+          await this.outbox.append(em, {
+            type: 'connection.needs_reauth',
+            aggregateType: 'connection',
+            aggregateId: connectionId,
+            venueIds: await this.staff.venueIdsOf(em, [locked.staffId]),
+            payload: {
+              connectionId,
+              staffId: locked.staffId,
+              provider: locked.provider,
+              accountEmail: locked.accountEmail || null,
+              reason: decision.health.lastError,
+            },
           });
         });
       } else {
