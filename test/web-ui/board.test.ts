@@ -100,7 +100,7 @@ describe('the dispatcher board in a real browser', () => {
     await page.locator(`[data-event-job="${created.id}"]`).waitFor();
     // The job's panel opened beside the board; close it (focus returns to the board).
     await panel.getByRole('button', { name: 'Close panel' }).click();
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('board');
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('board');
 
     await board.dragJob(created.id, 'Jonas Weber', '15:00');
     await waitFor(async () => expect(new Date((await jobRow('Cut & colour'))!.starts_at).toISOString()).toBe(new Date(at(1, '15:00', ZONE)).toISOString()), {
