@@ -1,14 +1,15 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { renderCalendar, renderEvent, VEventInput } from '@calbridge/icalendar';
 import { DateTime } from 'luxon';
-import { assertWellFormed, contentLines, parseWithIcalJs, parseWithNodeIcal } from './support/parse-calendar';
+import { assertWellFormed, contentLines, parseWithIcalJs, parseWithLibical, parseWithNodeIcal } from './support/parse-calendar';
 import { DST_EVENTS, RenderedFixtures } from './support/render-fixture';
 
 /**
  * The calendars are rendered in a child process whose zone no venue uses (Pacific/Chatham,
- * +13:45): ical-generator formats plain Dates in the process's zone, and a feed must not depend
- * on it. (Jest gives test files a copy of process.env, so TZ cannot be changed in here.)
+ * +13:45): a renderer that formatted plain Dates in the process's zone would show here; a feed
+ * must not depend on it. (Jest gives test files a copy of process.env, so TZ cannot be changed in here.)
  */
 async function renderInZone(tz: string): Promise<RenderedFixtures> {
   const root = join(__dirname, '..', '..');
@@ -42,7 +43,6 @@ describe('feed calendars in independent parsers (rendered in Pacific/Chatham)', 
       'VERSION:2.0',
       'PRODID:-//calbridge//ical-feed//EN',
       'CALSCALE:GREGORIAN',
-      'METHOD:PUBLISH',
       'NAME:Kreuzberg Hair Studio — Anna Becker',
       'X-WR-CALNAME:Kreuzberg Hair Studio — Anna Becker',
       'REFRESH-INTERVAL;VALUE=DURATION:PT1H',
@@ -50,6 +50,8 @@ describe('feed calendars in independent parsers (rendered in Pacific/Chatham)', 
     ]) {
       expect(lines).toContain(expected);
     }
+    // A subscription, not an iTIP message: no METHOD (with METHOD:PUBLISH every VEVENT would need an ORGANIZER).
+    expect(text).not.toMatch(/^METHOD/m);
     // No non-standard TIMEZONE-ID (libical rejects it), no alarms.
     expect(text).not.toMatch(/^TIMEZONE-ID|^X-WR-TIMEZONE/m);
     expect(text).not.toContain('BEGIN:VALARM');
@@ -100,6 +102,30 @@ describe('feed calendars in independent parsers (rendered in Pacific/Chatham)', 
     }
   });
 
+  it('libical reads every event at the right instant and finds nothing to object to (RFC 5545 and iTIP restrictions)', async () => {
+    for (const text of [fixtures.dst, fixtures.dstUtcOnly, fixtures.aliases, fixtures.hostile]) {
+      const { errors, events } = await parseWithLibical(text);
+      expect(errors).toEqual([]);
+      expect(events.length).toBeGreaterThan(0);
+    }
+    const { events } = await parseWithLibical(fixtures.dst);
+    expect(events).toHaveLength(DST_EVENTS.length);
+    for (const input of DST_EVENTS) {
+      const parsed = events.find((e) => e.uid === input.uid)!;
+      expect(parsed.summary).toBe(input.summary);
+      if (input.allDay) {
+        expect(parsed.start.date).toBe(wallClock(input.start, input.zone, true));
+        expect(parsed.end!.date).toBe(wallClock(input.end, input.zone, true));
+      } else {
+        expect(parsed.tzid).toBe(input.zone);
+        expect(parsed.start.utc).toBe(input.start.getTime() / 1000);
+        expect(parsed.end!.utc).toBe(input.end.getTime() / 1000);
+      }
+    }
+    const aliased = await parseWithLibical(fixtures.aliases);
+    expect(aliased.events.find((e) => e.uid === 'alias@calbridge')!.start.utc).toBe(Date.parse('2026-07-01T13:00:00Z') / 1000);
+  });
+
   it('writes UTC times and no VTIMEZONE in UTC-only mode, all-day events still as dates', () => {
     const utc = fixtures.dstUtcOnly;
     assertWellFormed(utc);
@@ -130,5 +156,32 @@ describe('feed calendars in independent parsers (rendered in Pacific/Chatham)', 
     expect(contentLines(hostile)).toContain('X-WR-CALNAME:Venue\\, Inc.\\; \\nBEGIN:VEVENT');
     const { events } = parseWithIcalJs(hostile);
     expect(events[0].summary).toBe('a\nBEGIN:VALARM\nX;Y,Z\\');
+  });
+
+  it('the same codec writes email invitations (REQUEST, CANCEL) that pass libical\'s iTIP restrictions', async () => {
+    const invitation = (over: Partial<VEventInput>): VEventInput => ({
+      uid: 'booking-1@calbridge',
+      sequence: 0,
+      stamp: new Date('2026-06-01T10:00:00Z'),
+      start: new Date('2026-07-01T13:00:00Z'),
+      end: new Date('2026-07-01T14:00:00Z'),
+      zone: 'US/Eastern',
+      summary: 'Colour and cut',
+      location: 'Salon 1',
+      status: 'CONFIRMED',
+      organizer: { email: 'bookings@salon.example', name: 'Salon, Berlin' },
+      attendees: [{ email: 'sarah@example.com', name: 'Sarah J.', partstat: 'NEEDS-ACTION', rsvp: false }],
+      ...over,
+    });
+    const request = renderCalendar({ prodId: '-//calbridge//booking//EN', method: 'REQUEST' }, [renderEvent(invitation({}))]);
+    const cancel = renderCalendar({ prodId: '-//calbridge//booking//EN', method: 'CANCEL' }, [renderEvent(invitation({ sequence: 1, status: 'CANCELLED' }))]);
+    for (const text of [request, cancel]) {
+      const { errors, events } = await parseWithLibical(text);
+      expect(errors).toEqual([]);
+      expect(events[0]).toMatchObject({ uid: 'booking-1@calbridge', tzid: 'America/New_York', start: { utc: Date.parse('2026-07-01T13:00:00Z') / 1000 } });
+    }
+    // The check can fail: a REQUEST without its ORGANIZER is refused.
+    const orphan = renderCalendar({ prodId: '-//calbridge//booking//EN', method: 'REQUEST' }, [renderEvent(invitation({ organizer: null }))]);
+    expect((await parseWithLibical(orphan)).errors.join('\n')).toMatch(/ORGANIZER/);
   });
 });

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import ICAL from 'ical.js';
 import * as nodeIcal from 'node-ical';
 
@@ -88,4 +90,31 @@ export function contentLines(text: string): string[] {
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
+}
+
+export interface LibicalView {
+  /** X-LIC-ERRORs libical attached while parsing and checking RFC 5545 / RFC 5546 restrictions. */
+  errors: string[];
+  events: Array<{
+    uid: string;
+    summary: string;
+    tzid: string | null;
+    start: { utc?: number; date?: string; error?: string };
+    end: { utc?: number; date?: string; error?: string } | null;
+  }>;
+}
+
+/**
+ * libical's view (the C library of Evolution and other clients), through its GObject bindings
+ * (Debian gir1.2-ical-3.0 + python3-gi) in a child process: see libical-read.py.
+ */
+export async function parseWithLibical(text: string): Promise<LibicalView> {
+  const script = join(__dirname, 'libical-read.py');
+  return new Promise((resolve, reject) => {
+    const child = execFile('/usr/bin/python3', [script], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`libical-read.py failed: ${error.message}\n${stderr}`));
+      else resolve(JSON.parse(stdout) as LibicalView);
+    });
+    child.stdin!.end(text);
+  });
 }

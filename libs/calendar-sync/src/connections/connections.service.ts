@@ -34,6 +34,8 @@ export interface ConnectionView {
   lastSyncedAt: string | null;
   lastError: string | null;
   failureCount: number;
+  /** Rate limits met in a row (throttling is not a failure: the status stays, `backoffUntil` says when it goes on). */
+  rateLimitedCount: number;
   backoffUntil: string | null;
   createdAt: string;
   updatedAt: string;
@@ -66,6 +68,7 @@ export function toConnectionView(c: SyncConnection, calendars: SyncCalendar[]): 
     lastSyncedAt: c.lastSyncedAt?.toISOString() ?? null,
     lastError: c.lastError,
     failureCount: c.failureCount,
+    rateLimitedCount: c.rateLimitedCount,
     backoffUntil: c.backoffUntil?.toISOString() ?? null,
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),

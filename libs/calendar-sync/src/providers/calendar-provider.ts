@@ -1,3 +1,4 @@
+import type { BusyInstance } from '@calbridge/icalendar';
 import type { ProviderError } from './provider-error';
 
 /**
@@ -181,13 +182,8 @@ export interface RemoteEvent {
   busy: BusyInstance[];
 }
 
-export interface BusyInstance {
-  /** Stable per occurrence: '' for single events, the recurrence id (UTC) for instances. */
-  instanceKey: string;
-  startsAt: Date;
-  endsAt: Date;
-  allDay: boolean;
-}
+/** One interval a remote event blocks (the codec's type: Google, Graph and CalDAV all produce it). */
+export type { BusyInstance };
 
 /** A job as it should appear in a staff member's calendar (privacy rules already applied). */
 export interface OutboundEvent {

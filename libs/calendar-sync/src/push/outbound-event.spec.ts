@@ -1,5 +1,4 @@
-import { interpretCalendarObject } from '../ical/interpret-ical';
-import { fold, renderEventIcs } from '../ical/render-ical';
+import { readEventResource, renderEventResource } from '../providers/caldav/event-resource';
 import { buildOutboundEvent, connectionKeyPrefix, contentHash, eventKey, isEventKey, JobSnapshot, OutboundPolicy } from './outbound-event';
 
 const job = (over: Partial<JobSnapshot> = {}): JobSnapshot => ({
@@ -74,17 +73,17 @@ describe('buildOutboundEvent', () => {
   });
 });
 
-describe('renderEventIcs', () => {
+describe('renderEventResource (CalDAV)', () => {
   it('renders the venue zone with a VTIMEZONE, the markers, and is recognised as ours', () => {
     const event = buildOutboundEvent(job({ title: 'Cut; colour, wash\nand dry' }), target, policy())!;
-    const ics = renderEventIcs(event, new Date('2026-03-02T00:00:00Z'));
+    const ics = renderEventResource(event, new Date('2026-03-02T00:00:00Z'));
     expect(ics).toContain('BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin');
     expect(ics).toContain('DTSTART;TZID=Europe/Berlin:20260330T100000');
     expect(ics).toContain(`UID:${event.key}@calbridge`);
     expect(ics).toContain('X-CALBRIDGE-JOB:7d0c8f8e-7d0a-4a53-9d43-0b6a7d1f7c11');
     expect(ics).toContain('SUMMARY:Cut\\; colour\\, wash\\nand dry');
     expect(ics.split('\r\n').every((l) => Buffer.byteLength(l) <= 75)).toBe(true);
-    const read = interpretCalendarObject(ics, {
+    const read = readEventResource(ics, {
       window: { from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-05-01T00:00:00Z') },
       zone: 'UTC',
       userAddresses: [],
@@ -98,16 +97,9 @@ describe('renderEventIcs', () => {
       target,
       policy(),
     )!;
-    const ics = renderEventIcs(event);
+    const ics = renderEventResource(event);
     expect(ics).toContain('DTSTART;VALUE=DATE:20260330');
     expect(ics).toContain('DTEND;VALUE=DATE:20260331');
     expect(ics).not.toContain('BEGIN:VTIMEZONE');
-  });
-
-  it('folds long lines without splitting characters', () => {
-    const line = `DESCRIPTION:${'ü'.repeat(100)}`;
-    const folded = fold(line);
-    expect(folded.split('\r\n').every((l) => Buffer.byteLength(l) <= 75)).toBe(true);
-    expect(folded.replace(/\r\n /g, '')).toBe(line);
   });
 });

@@ -1,7 +1,4 @@
-import ical, { ICalCalendar, ICalCalendarMethod, ICalEvent, ICalEventStatus, ICalEventTransparency } from 'ical-generator';
-import { DateTime } from 'luxon';
-import { foldLines } from './fold-lines';
-import { vtimezoneFor } from './vtimezone';
+import { CALENDAR_END, calendarHead, renderEvent, vtimezoneBlocks } from '@calbridge/icalendar';
 
 /** One VEVENT, as plain data (no HTTP, no database). */
 export interface FeedEventInput {
@@ -41,49 +38,44 @@ export interface FeedCalendarInput {
   refreshMinutes: number;
 }
 
-const PRODID = { company: 'calbridge', product: 'ical-feed', language: 'EN' };
-const UTC_ZONES = /^(?:Etc\/)?(?:UTC|UCT|GMT|Universal|Zulu|Greenwich)$/;
+const PRODID = '-//calbridge//ical-feed//EN';
+/** Outlook (and Exchange-based clients) show DATE events as all-day only with these. */
+const ALL_DAY_MARKERS: ReadonlyArray<readonly [string, string]> = [
+  ['X-MICROSOFT-CDO-ALLDAYEVENT', 'TRUE'],
+  ['X-MICROSOFT-MSNCALENDAR-ALLDAYEVENT', 'TRUE'],
+];
 
 /**
- * Renders feeds with ical-generator. Events are rendered one by one (so callers can cache each
- * event's text and re-render only what changed) and assembled into a calendar with one
- * VTIMEZONE per zone the events use.
+ * Renders feeds with the shared iCalendar codec (@calbridge/icalendar). Events are rendered one
+ * by one (so callers can cache each event's bytes and re-render only what changed) and assembled
+ * into a calendar with one VTIMEZONE per zone the events use.
  *
- * Dates go to ical-generator as luxon DateTimes in the event's zone: plain JS Dates would be
- * formatted in the process's zone. The calendar gets no ical-generator time zone: that would
- * add a non-standard TIMEZONE-ID line (which libical rejects); each timed event carries its
- * own TZID instead, and the VTIMEZONEs are added here from timezones-ical-library.
+ * The calendar has no METHOD: a subscription is a plain RFC 5545 calendar, not an iTIP message,
+ * and with `METHOD:PUBLISH` RFC 5546 would require an ORGANIZER in every event (see the README,
+ * "Calendar feeds").
  */
 export class FeedBuilder {
-  private readonly scratch: ICalCalendar = ical();
-
   renderEvent(input: FeedEventInput): RenderedEvent {
-    const vtz = input.allDay || input.utc ? null : vtimezoneFor(input.zone);
-    const tzid = vtz && !UTC_ZONES.test(vtz.tzid) ? vtz.tzid : null;
-    const local = (d: Date) => DateTime.fromJSDate(d, { zone: input.zone });
-    const utc = (d: Date) => DateTime.fromJSDate(d, { zone: 'utc' });
-    const event = new ICalEvent(
-      {
-        id: input.uid,
-        sequence: input.sequence,
-        stamp: utc(input.lastModified),
-        created: utc(input.created),
-        lastModified: utc(input.lastModified),
-        allDay: input.allDay,
-        start: input.allDay || tzid ? local(input.start) : utc(input.start),
-        end: input.allDay || tzid ? local(input.end) : utc(input.end),
-        timezone: tzid,
-        summary: input.summary,
-        description: input.description || null,
-        location: input.location,
-        // ical-generator text-escapes URL values; keep "," and ";" out of them.
-        url: input.url ? input.url.replace(/,/g, '%2C').replace(/;/g, '%3B') : null,
-        status: STATUS[input.status],
-        transparency: input.busy ? ICalEventTransparency.OPAQUE : ICalEventTransparency.TRANSPARENT,
-      },
-      this.scratch,
-    );
-    return { bytes: Buffer.from(foldLines(event.toString()), 'utf8'), tzid };
+    const { text, tzid } = renderEvent({
+      uid: input.uid,
+      sequence: input.sequence,
+      stamp: input.lastModified,
+      created: input.created,
+      lastModified: input.lastModified,
+      start: input.start,
+      end: input.end,
+      allDay: input.allDay,
+      zone: input.zone,
+      utc: input.utc,
+      summary: input.summary,
+      description: input.description || null,
+      location: input.location,
+      url: input.url,
+      status: input.status,
+      transparent: !input.busy,
+      properties: input.allDay ? ALL_DAY_MARKERS : undefined,
+    });
+    return { bytes: Buffer.from(text, 'utf8'), tzid };
   }
 
   /**
@@ -91,34 +83,16 @@ export class FeedBuilder {
    * that assembling a large calendar is a copy, not a re-encoding).
    */
   assemble(calendar: FeedCalendarInput, events: readonly RenderedEvent[]): Buffer {
-    const head = ical({
+    const head = calendarHead({
       prodId: PRODID,
-      // ical-generator writes these two verbatim: escape them here (RFC 5545 §3.3.11).
-      name: escapeText(calendar.name),
-      description: escapeText(calendar.description),
-      method: ICalCalendarMethod.PUBLISH,
-      scale: 'gregorian',
-      ttl: calendar.refreshMinutes * 60,
-    }).toString();
-    const end = 'END:VCALENDAR';
-    let top = head.slice(0, head.lastIndexOf(end));
-    const tzids = new Set<string>();
-    for (const e of events) if (e.tzid) tzids.add(e.tzid);
-    for (const tzid of [...tzids].sort()) top += `${vtimezoneFor(tzid)!.block}\r\n`;
-    const parts: Buffer[] = [Buffer.from(top, 'utf8')];
+      name: calendar.name,
+      description: calendar.description,
+      refreshMinutes: calendar.refreshMinutes,
+    });
+    const zones = vtimezoneBlocks(events.map((e) => e.tzid));
+    const parts: Buffer[] = [Buffer.from(head + zones, 'utf8')];
     for (const e of events) parts.push(e.bytes);
-    parts.push(Buffer.from(`${end}\r\n`, 'utf8'));
+    parts.push(Buffer.from(CALENDAR_END, 'utf8'));
     return Buffer.concat(parts);
   }
 }
-
-/** TEXT value escaping: backslash, semicolon, comma, newline. */
-export function escapeText(value: string): string {
-  return value.replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\r\n|\r|\n/g, '\\n');
-}
-
-const STATUS: Record<FeedEventInput['status'], ICalEventStatus> = {
-  CONFIRMED: ICalEventStatus.CONFIRMED,
-  TENTATIVE: ICalEventStatus.TENTATIVE,
-  CANCELLED: ICalEventStatus.CANCELLED,
-};

@@ -12,6 +12,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'booking.cancelled',
   'conflict.opened',
   'conflict.resolved',
+  'connection.needs_reauth',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
@@ -31,6 +32,7 @@ export const WEBHOOK_SOURCE_EVENT_TYPES = [
   'booking.cancelled',
   'conflict.opened',
   'conflict.resolved',
+  'connection.needs_reauth',
 ] as const satisfies readonly DomainEventType[];
 
 /**

@@ -33,15 +33,23 @@ export class WebhookFanoutService {
     const jobId = typeof payload.jobId === 'string' ? payload.jobId : null;
     const staffId = typeof payload.staffId === 'string' ? payload.staffId : null;
     const job = jobId ? await this.jobView(jobId) : null;
+    const isConnection = event.type === 'connection.needs_reauth';
+    const [staff, venue] = await Promise.all([
+      staffId ? this.staff.findWithVenues(staffId) : null,
+      job ? this.venues.findById(job.venueId) : null,
+    ]);
     const { affectedStaffIds: _internal, ...published } = payload;
-    const standard = JSON.stringify({ type, timestamp: event.occurredAt, data: { eventId: event.eventId, ...published, ...(jobId ? { job } : {}) } });
+    const data = {
+      eventId: event.eventId,
+      ...published,
+      ...(jobId ? { job } : {}),
+      // Who lost the grant (staff are the platform's own people; customers never appear here).
+      ...(isConnection && staff ? { staff: { id: staff.staff.id, name: staff.staff.name, email: staff.staff.email } } : {}),
+    };
+    const standard = JSON.stringify({ type, timestamp: event.occurredAt, data });
 
     let slack = '';
     if (subscribers.some((s) => s.format === 'slack')) {
-      const [staff, venue] = await Promise.all([
-        staffId ? this.staff.findWithVenues(staffId) : null,
-        job ? this.venues.findById(job.venueId) : null,
-      ]);
       const text = slackText({
         type,
         job: job && {
@@ -55,6 +63,7 @@ export class WebhookFanoutService {
         venueName: venue?.name,
         staffName: staff?.staff.name,
         resolution: typeof payload.resolution === 'string' ? payload.resolution : null,
+        connection: isConnection ? { provider: String(payload.provider), accountEmail: (payload.accountEmail as string | null) ?? null } : null,
       });
       slack = JSON.stringify({ text });
     }

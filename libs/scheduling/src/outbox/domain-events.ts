@@ -21,11 +21,21 @@ export type ConflictEventType = (typeof CONFLICT_EVENT_TYPES)[number];
 export const BOOKING_EVENT_TYPES = ['booking.created', 'booking.rescheduled', 'booking.cancelled'] as const;
 export type BookingEventType = (typeof BOOKING_EVENT_TYPES)[number];
 
+/** A connected calendar's grant was refused (calendar sync marked the connection needs_reauth). */
+export const CONNECTION_EVENT_TYPES = ['connection.needs_reauth'] as const;
+export type ConnectionEventType = (typeof CONNECTION_EVENT_TYPES)[number];
+
 /**
  * Every type the outbox carries. Consumers pick theirs when they register
  * ({@link DomainEventConsumers}); a lib that needs a new type adds it here with its payload.
  */
-export const DOMAIN_EVENT_TYPES = [...JOB_EVENT_TYPES, ...BLOCKED_SLOT_EVENT_TYPES, ...CONFLICT_EVENT_TYPES, ...BOOKING_EVENT_TYPES] as const;
+export const DOMAIN_EVENT_TYPES = [
+  ...JOB_EVENT_TYPES,
+  ...BLOCKED_SLOT_EVENT_TYPES,
+  ...CONFLICT_EVENT_TYPES,
+  ...BOOKING_EVENT_TYPES,
+  ...CONNECTION_EVENT_TYPES,
+] as const;
 export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
 
 /** What every job event carries. Consumers re-read the job: events say *that* something changed. */
@@ -83,6 +93,16 @@ export interface BookingEventPayload {
   previous?: { startsAt: string; endsAt: string };
 }
 
+export interface ConnectionEventPayload {
+  connectionId: string;
+  staffId: string;
+  /** `google`, `microsoft`, `caldav`. */
+  provider: string;
+  accountEmail: string | null;
+  /** The provider's refusal, as recorded on the connection. */
+  reason: string | null;
+}
+
 export interface DomainEventPayloads {
   'job.created': JobEventPayload;
   'job.updated': JobEventPayload;
@@ -99,9 +119,10 @@ export interface DomainEventPayloads {
   'booking.created': BookingEventPayload;
   'booking.rescheduled': BookingEventPayload;
   'booking.cancelled': BookingEventPayload;
+  'connection.needs_reauth': ConnectionEventPayload;
 }
 
-export type AggregateType = 'job' | 'blocked_slot' | 'staff' | 'conflict' | 'booking';
+export type AggregateType = 'job' | 'blocked_slot' | 'staff' | 'conflict' | 'booking' | 'connection';
 
 /** An event to append, typed by its name. */
 export type NewDomainEvent = {

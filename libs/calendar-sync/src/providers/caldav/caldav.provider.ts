@@ -2,9 +2,7 @@ import { MetricsService } from '@calbridge/core';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { davRequest, DAVResponse, propfind, serviceDiscovery } from 'tsdav';
-import { interpretCalendarObject } from '../../ical/interpret-ical';
-import { MARKER_HASH_PROPERTY } from '../../ical/calbridge-marker';
-import { renderEventIcs } from '../../ical/render-ical';
+import { contentHashOf, readEventResource, renderEventResource } from './event-resource';
 import { syncConfig } from '../../sync.config';
 import type {
   AccountContext,
@@ -178,7 +176,7 @@ export class CaldavProvider implements CalendarProvider {
 
   async upsertEvent(account: AccountContext, calendar: CalendarRef, event: OutboundEvent, current: PushedEventRef | null): Promise<UpsertResult> {
     const url = this.objectUrl(calendar, event.key, current?.externalId ?? null);
-    const body = renderEventIcs(event);
+    const body = renderEventResource(event);
     let writes = 0;
     if (current?.etag) {
       writes++;
@@ -364,7 +362,7 @@ export class CaldavProvider implements CalendarProvider {
     const { userAddresses } = this.metadataOf(account);
     const { username } = this.credentialsOf(account);
     try {
-      const read = interpretCalendarObject(object.data ?? '', {
+      const read = readEventResource(object.data ?? '', {
         window: request.window,
         zone: calendar.timezone ?? request.defaultZone,
         userAddresses: [...userAddresses, ...(username.includes('@') ? [`mailto:${username}`] : [])],
@@ -411,7 +409,7 @@ export class CaldavProvider implements CalendarProvider {
     if (!res.ok) throw await httpError(res, 'GET');
     const existing = await res.text();
     const etag = normalizeEtag(res.headers.get('etag'));
-    const hash = new RegExp(`^${MARKER_HASH_PROPERTY}:(\\S+)`, 'mi').exec(existing.replace(/\r?\n[ \t]/g, ''))?.[1];
+    const hash = contentHashOf(existing);
     if (mayAdopt && hash === event.contentHash && etag) return { externalId: pathOf(url), etag, writes };
     const put = await this.put(account, url, body, etag ? { 'If-Match': etag } : {});
     if (!put.ok) throw await httpError(put, 'PUT (overwrite)');

@@ -1,4 +1,4 @@
-import { interpretCalendarObject, InterpretOptions } from './interpret-ical';
+import { interpretCalendarObject, InterpretOptions } from './interpret';
 
 const cal = (...lines: string[]) => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', ...lines, 'END:VCALENDAR', ''].join('\r\n');
 const options = (over: Partial<InterpretOptions> = {}): InterpretOptions => ({
@@ -135,17 +135,23 @@ describe('interpretCalendarObject', () => {
     expect(r.busy.map((b) => b.instanceKey)).toEqual(['2026-03-02T10:00:00.000Z', '2026-03-04T10:00:00.000Z']);
   });
 
-  it('recognises calbridge events by UID namespace or marker and never blocks with them', () => {
+  it('recognises the caller\'s own events (isOwn) and never blocks with them', () => {
+    const isOwn: InterpretOptions['isOwn'] = (v) => v.uid.endsWith('@calbridge') || v.has('X-CALBRIDGE-JOB');
     const byUid = interpretCalendarObject(
       cal('BEGIN:VEVENT', 'UID:cbabc@calbridge', 'DTSTART:20260310T100000Z', 'DTEND:20260310T110000Z', 'END:VEVENT'),
-      options(),
+      options({ isOwn }),
     );
     const byMarker = interpretCalendarObject(
       cal('BEGIN:VEVENT', 'UID:other', 'X-CALBRIDGE-JOB:j1', 'DTSTART:20260310T100000Z', 'DTEND:20260310T110000Z', 'END:VEVENT'),
-      options(),
+      options({ isOwn }),
+    );
+    const foreign = interpretCalendarObject(
+      cal('BEGIN:VEVENT', 'UID:other', 'DTSTART:20260310T100000Z', 'DTEND:20260310T110000Z', 'END:VEVENT'),
+      options({ isOwn }),
     );
     expect(byUid).toMatchObject({ ours: true, busy: [] });
     expect(byMarker).toMatchObject({ ours: true, busy: [] });
+    expect(foreign).toMatchObject({ ours: false, busy: [{ instanceKey: '' }] });
   });
 
   it('uses the VTIMEZONE for zones that are not IANA names, and the default zone for floating times', () => {

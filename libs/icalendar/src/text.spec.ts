@@ -1,4 +1,4 @@
-import { foldLines } from './fold-lines';
+import { escapeText, foldLines, paramValue, uriValue, utcDateTime } from './text';
 
 const unfold = (text: string) => text.replace(/\r\n /g, '');
 
@@ -18,5 +18,25 @@ describe('foldLines', () => {
     expect(unfold(folded)).toBe(`${long}\r\n${ascii}\r\n`);
     // Continuation lines start with one space and carry at most 74 octets of content.
     expect(folded.split('\r\n').filter((l) => l.startsWith(' ')).length).toBeGreaterThan(5);
+  });
+});
+
+describe('escapeText, paramValue, uriValue', () => {
+  it('escapes TEXT so that no value can start a content line or split a list', () => {
+    expect(escapeText('a\\b;c,d\r\ne\rf\ng')).toBe('a\\\\b\\;c\\,d\\ne\\nf\\ng');
+  });
+
+  it('quotes parameter values that hold separators and drops what a parameter cannot hold', () => {
+    expect(paramValue('Anna Becker')).toBe('Anna Becker');
+    expect(paramValue('Becker, Anna')).toBe('"Becker, Anna"');
+    expect(paramValue('Evil"\r\nATTENDEE:x')).toBe('"EvilATTENDEE:x"');
+  });
+
+  it('keeps URIs on one line', () => {
+    expect(uriValue('https://x.example/a\r\nBEGIN:VALARM')).toBe('https://x.example/aBEGIN:VALARM');
+  });
+
+  it('writes UTC DATE-TIMEs', () => {
+    expect(utcDateTime(new Date('2026-07-01T13:05:09.123Z'))).toBe('20260701T130509Z');
   });
 });

@@ -1,7 +1,21 @@
 import ICAL from 'ical.js';
 import { DateTime, IANAZone } from 'luxon';
-import type { BusyInstance } from '../providers/calendar-provider';
-import { isCalbridgeUid, MARKER_JOB_PROPERTY } from './calbridge-marker';
+
+/** One interval an event blocks. */
+export interface BusyInstance {
+  /** Stable per occurrence: '' for single events, the recurrence id (UTC instant, or date for all-day series) for instances. */
+  instanceKey: string;
+  startsAt: Date;
+  endsAt: Date;
+  allDay: boolean;
+}
+
+/** What `isOwn` sees of a VEVENT. */
+export interface VEventView {
+  uid: string;
+  /** Has the VEVENT this property (name case-insensitive)? */
+  has(property: string): boolean;
+}
 
 /** Upper bounds that keep a hostile or broken RRULE (FREQ=SECONDLY for a decade) cheap. */
 const MAX_ITERATIONS = 100_000;
@@ -13,6 +27,8 @@ export interface InterpretOptions {
   zone: string;
   /** The account's own addresses (mailto:...): an invitation they declined does not block. */
   userAddresses: string[];
+  /** Events the caller wrote itself (they never block, and are not expanded): e.g. by UID domain or an X- marker. */
+  isOwn?: (vevent: VEventView) => boolean;
 }
 
 export interface InterpretedObject {
@@ -36,7 +52,8 @@ export function interpretCalendarObject(ics: string, options: InterpretOptions):
   const vevents = root.getAllSubcomponents('vevent');
   if (!vevents.length) return { uid: null, ours: false, busy: [] };
   const uidOf = (v: ICAL.Component) => stringValue(v.getFirstPropertyValue('uid')) ?? '';
-  const ours = vevents.some((v) => isCalbridgeUid(uidOf(v)) || v.hasProperty(MARKER_JOB_PROPERTY.toLowerCase()));
+  const isOwn = options.isOwn;
+  const ours = !!isOwn && vevents.some((v) => isOwn({ uid: uidOf(v), has: (name) => v.hasProperty(name.toLowerCase()) }));
   const uid = uidOf(vevents.find((v) => !v.hasProperty('recurrence-id')) ?? vevents[0]) || null;
   if (ours) return { uid, ours, busy: [] };
 
