@@ -286,7 +286,11 @@ describe('Google Calendar sync (googleapis against the emulator)', () => {
     google.controls.resetStats();
     google.controls.throttle(1, { status: 403, reason: 'userRateLimitExceeded', retryAfterSeconds: 2, method: 'GET', path: '/events' });
     const event = google.controls.user.createEvent(ALICE, { summary: 'Throttled', start: { dateTime: utcAt(12, '09:00') }, end: { dateTime: utcAt(12, '10:00') } });
-    await waitFor(async () => expect((await connection(system, connectionId)).lastError).toMatch(/userRateLimitExceeded/), { what: 'the throttle to be seen' });
+    // A rate limit is not an error: it shows as rate limits in a row and a back-off, not as lastError.
+    await waitFor(async () => expect(await connection(system, connectionId)).toMatchObject({ rateLimitedCount: 1, lastError: null, status: 'active' }), {
+      what: 'the throttle to be seen',
+      intervalMs: 20,
+    });
     await waitFor(async () => expect((await slots()).map(span)).toEqual([[iso(utcAt(12, '09:00')), iso(utcAt(12, '10:00'))]]), { what: 'the retry' });
     const lists = google.controls.requests().filter((r) => r.route === ROUTES.list);
     expect(lists[0].fault).toBe('throttle');

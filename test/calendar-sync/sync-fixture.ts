@@ -28,6 +28,9 @@ export interface ConnectionView {
   lastSyncedAt: string | null;
   lastError: string | null;
   failureCount: number;
+  /** Rate limits in a row (not failures). */
+  rateLimitedCount?: number;
+  backoffUntil?: string | null;
 }
 
 /** Connects a staff member's Radicale account through the api, as the staff member. */

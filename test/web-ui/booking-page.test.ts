@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { bookableVenue, BookableVenue, customer, EVERY_DAY } from '../booking/booking-fixture';
-import { seriousAxeViolations } from '../support/axe';
+import { horizontalOverflow, seriousA11yViolations } from '../support/axe';
 import { launchBrowser } from '../support/browser';
 import { TestSystem } from '../support/test-system';
 import { ensureWebBuild } from '../support/web-build';
@@ -59,11 +59,7 @@ describe('booking page in a real browser', () => {
   }
 
   async function noSidewaysScroll(page: Page): Promise<void> {
-    const { scroll, client } = await page.evaluate(() => {
-      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
-      return { scroll: root.scrollWidth, client: root.clientWidth };
-    });
-    expect(scroll).toBeLessThanOrEqual(client);
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
   }
 
   async function pickFirstTime(page: Page): Promise<string> {
@@ -88,7 +84,7 @@ describe('booking page in a real browser', () => {
     const { context, page } = await visitor();
     await page.goto(`${system.baseUrl}/book/${setup.venue.id}`);
     await page.getByRole('heading', { name: 'Choose a service' }).waitFor();
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'desktop-1-service.png'), fullPage: true });
 
     await page.getByRole('button', { name: /^Haircut/ }).click();
@@ -100,7 +96,7 @@ describe('booking page in a real browser', () => {
     const newYork = DateTime.fromISO(first).setZone('America/New_York').toFormat('HH:mm');
     expect(['09:00', '10:00', '11:00']).toContain(berlin);
     await expect(page.locator('button.time').first().textContent()).resolves.toMatch(new RegExp(`^${berlin} Berlin time \\(.+\\)${newYork} your time$`));
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'desktop-2-time.png'), fullPage: true });
     const startsAt = (await page.locator('button.time').first().getAttribute('data-starts-at'))!;
     await page.locator('button.time').first().click();
@@ -111,12 +107,12 @@ describe('booking page in a real browser', () => {
     expect(await page.locator('input[name=firstName]').evaluate((el) => el === (el.ownerDocument as { activeElement: unknown }).activeElement)).toBe(true);
     expect(await system.dataSource.query('SELECT count(*)::int AS n FROM bookings')).toEqual([{ n: 0 }]);
     await fillDetails(page, 'browser');
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Book this time' }).click();
     await page.getByRole('heading', { name: 'You are booked' }).waitFor();
     const end = DateTime.fromISO(startsAt).setZone('Europe/Berlin').plus({ hours: 1 }).toFormat('HH:mm');
     await expect(page.locator('[data-when]').textContent()).resolves.toMatch(new RegExp(`, ${berlin}–${end} \\(Berlin time, (CES?T|GMT\\+[12])\\)$`));
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'desktop-3-confirmed.png'), fullPage: true });
 
     const [row] = await system.dataSource.query(
@@ -176,7 +172,7 @@ describe('booking page in a real browser', () => {
     await page.getByRole('heading', { name: 'Your booking' }).waitFor();
     await expect(page.locator('[data-when]').textContent()).resolves.toMatch(/Berlin time/);
     await noSidewaysScroll(page);
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'phone-1-manage.png'), fullPage: true });
 
     await page.getByRole('button', { name: 'Move to another time' }).click();
@@ -193,7 +189,7 @@ describe('booking page in a real browser', () => {
 
     await page.getByRole('button', { name: 'Cancel booking' }).click();
     await page.getByRole('alertdialog').waitFor();
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Yes, cancel it' }).click();
     await page.getByRole('heading', { name: 'This booking is cancelled' }).waitFor();
     await page.screenshot({ path: join(SHOTS, 'phone-3-cancelled.png'), fullPage: true });

@@ -20,7 +20,7 @@ import { GraphClientFactory } from './providers/microsoft/graph-client.factory';
 import { MicrosoftProvider } from './providers/microsoft/microsoft.provider';
 import type { CalendarProvider } from './providers/calendar-provider';
 import { CALENDAR_PROVIDERS, ProviderRegistry } from './providers/provider-registry';
-import { ExternalSlotsRepository } from './pull/external-slots.repository';
+import { PulledSlots } from './pull/pulled-slots';
 import { PullService } from './pull/pull.service';
 import { PushService } from './push/push.service';
 import { PushedEventsRepository } from './push/pushed-events.repository';
@@ -41,7 +41,7 @@ const SERVICES = [
   GraphClientFactory,
   CredentialsVault,
   ConnectionsRepository,
-  ExternalSlotsRepository,
+  PulledSlots,
   PushedEventsRepository,
   ProviderRegistry,
   AccountContexts,

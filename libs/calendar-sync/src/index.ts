@@ -26,7 +26,7 @@ export * from './push/outbound-event';
 export * from './push/push.service';
 export * from './push/pushed-events.repository';
 export * from './pull/pull.service';
-export * from './pull/external-slots.repository';
+export * from './pull/pulled-slots';
 export * from './maintenance/maintenance.service';
 export * from './queues/sync-jobs';
 export * from './queues/sync-queues.service';

@@ -66,7 +66,7 @@ export class ConnectionsRepository {
     await em.query(
       `UPDATE sync_connections
           SET account_email = $2, server_url = $3, credentials = $4, credentials_key_id = $5, metadata = $6::jsonb,
-              status = 'active', failure_count = 0, backoff_until = NULL, last_error = NULL, updated_at = now()
+              status = 'active', failure_count = 0, rate_limited_count = 0, backoff_until = NULL, last_error = NULL, updated_at = now()
         WHERE id = $1`,
       [id, c.accountEmail, c.serverUrl, c.credentials, c.credentialsKeyId, JSON.stringify(c.metadata)],
     );
@@ -111,11 +111,11 @@ export class ConnectionsRepository {
           SET status = CASE WHEN status IN ('disconnected') THEN status
                             WHEN status = 'needs_reauth' AND $2 <> 'needs_reauth' THEN status
                             ELSE $2 END,
-              failure_count = $3, backoff_until = $4, last_error = $5,
+              failure_count = $3, backoff_until = $4, last_error = $5, rate_limited_count = $7,
               last_synced_at = CASE WHEN $6 THEN now() ELSE last_synced_at END,
               updated_at = now()
         WHERE id = $1`,
-      [id, health.status, health.failureCount, health.backoffUntil, health.lastError, synced],
+      [id, health.status, health.failureCount, health.backoffUntil, health.lastError, synced, health.rateLimitedCount ?? 0],
     );
   }
 
@@ -246,14 +246,6 @@ export class ConnectionsRepository {
     return rows.map((r) => r.id);
   }
 
-  /** The zone of a staff member's first venue: floating times and all-day events are read in it. */
-  async staffZone(staffId: string): Promise<string> {
-    const rows: Array<{ timezone: string }> = await this.dataSource.query(
-      `SELECT v.timezone FROM staff_venues sv JOIN venues v ON v.id = sv.venue_id WHERE sv.staff_id = $1 ORDER BY sv.created_at, v.id LIMIT 1`,
-      [staffId],
-    );
-    return rows[0]?.timezone ?? 'UTC';
-  }
 
   /** Staff whose connections' calendars hold blocked slots (nightly conflict sweep). */
   async staffWithExternalSlots(): Promise<string[]> {

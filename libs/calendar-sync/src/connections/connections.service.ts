@@ -11,7 +11,7 @@ import type { ConnectedAccount, ConnectInput } from '../providers/calendar-provi
 import { ProviderError } from '../providers/provider-error';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { assertServerUrlAllowed, ServerNotAllowedError } from '../providers/caldav/server-url-policy';
-import { ExternalSlotsRepository } from '../pull/external-slots.repository';
+import { PulledSlots } from '../pull/pulled-slots';
 import { PushedEventsRepository } from '../push/pushed-events.repository';
 import { SyncQueues } from '../queues/sync-queues.service';
 import { syncConfig } from '../sync.config';
@@ -34,6 +34,8 @@ export interface ConnectionView {
   lastSyncedAt: string | null;
   lastError: string | null;
   failureCount: number;
+  /** Rate limits met in a row (throttling is not a failure: the status stays, `backoffUntil` says when it goes on). */
+  rateLimitedCount: number;
   backoffUntil: string | null;
   createdAt: string;
   updatedAt: string;
@@ -66,6 +68,7 @@ export function toConnectionView(c: SyncConnection, calendars: SyncCalendar[]): 
     lastSyncedAt: c.lastSyncedAt?.toISOString() ?? null,
     lastError: c.lastError,
     failureCount: c.failureCount,
+    rateLimitedCount: c.rateLimitedCount,
     backoffUntil: c.backoffUntil?.toISOString() ?? null,
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
@@ -98,7 +101,7 @@ export class ConnectionsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly connections: ConnectionsRepository,
-    private readonly slots: ExternalSlotsRepository,
+    private readonly slots: PulledSlots,
     private readonly ledger: PushedEventsRepository,
     private readonly registry: ProviderRegistry,
     private readonly vault: CredentialsVault,

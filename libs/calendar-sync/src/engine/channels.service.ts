@@ -9,6 +9,9 @@ import type { AccountContext, CalendarProvider, WatchChannel } from '../provider
 import { SyncQueues } from '../queues/sync-queues.service';
 import { syncConfig } from '../sync.config';
 
+/** Distinct channel ids looked up per query when a webhook brings many. */
+const LOOKUP_CHUNK = 1000;
+
 interface ChannelRow {
   id: string;
   connection_id: string;
@@ -91,19 +94,51 @@ export class ChannelsService {
    * channel so that pull opens a new one. Returns whether the token matched.
    */
   async notify(providerKey: string, channelId: string, token: string, signal: ChannelSignal = 'changed'): Promise<boolean> {
-    const rows: Array<ChannelRow & { status: string }> = await this.dataSource.query(
-      `SELECT ch.*, c.status FROM sync_channels ch JOIN sync_connections c ON c.id = ch.connection_id
-        WHERE ch.channel_id = $1 AND c.provider = $2`,
-      [channelId, providerKey],
-    );
-    const presented = Buffer.from(hash(token), 'hex');
-    const match = rows.find((r) => timingSafeEqual(Buffer.from(r.token_hash, 'hex'), presented));
-    if (!match) return false;
-    if (!LIVE_STATUSES.includes(match.status as (typeof LIVE_STATUSES)[number])) return true;
-    if (signal === 'renew') await this.dataSource.query(`UPDATE sync_channels SET expires_at = LEAST(expires_at, now()) WHERE id = $1`, [match.id]);
-    if (signal === 'removed') await this.dataSource.query(`DELETE FROM sync_channels WHERE id = $1`, [match.id]);
-    await this.queues.requestNotifiedPull(match.connection_id, { full: signal === 'missed', refetch: false, reason: `notification (${signal})` });
-    return true;
+    return (await this.notifyMany(providerKey, [{ channelId, token, signal }])) === 1;
+  }
+
+  /**
+   * {@link notify} for a batch (a Graph POST carries many notifications): the channels are looked
+   * up with one query per {@link LOOKUP_CHUNK} distinct ids, renewals and removals are one
+   * statement each, and each woken connection gets one pull request — so a batch of thousands of
+   * made-up ids costs a few queries, not one per id. Returns how many notifications matched.
+   */
+  async notifyMany(providerKey: string, notifications: ReadonlyArray<{ channelId: string; token: string; signal?: ChannelSignal }>): Promise<number> {
+    const ids = [...new Set(notifications.map((n) => n.channelId))];
+    const byChannel = new Map<string, Array<ChannelRow & { status: string }>>();
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+      const rows: Array<ChannelRow & { status: string }> = await this.dataSource.query(
+        `SELECT ch.*, c.status FROM sync_channels ch JOIN sync_connections c ON c.id = ch.connection_id
+          WHERE ch.channel_id = ANY($1::text[]) AND c.provider = $2`,
+        [ids.slice(i, i + LOOKUP_CHUNK), providerKey],
+      );
+      for (const row of rows) byChannel.set(row.channel_id, [...(byChannel.get(row.channel_id) ?? []), row]);
+    }
+    let matched = 0;
+    const renew = new Set<string>();
+    const removed = new Set<string>();
+    const pulls = new Map<string, { full: boolean; signals: Set<ChannelSignal> }>();
+    for (const { channelId, token, signal = 'changed' } of notifications) {
+      const rows = byChannel.get(channelId);
+      if (!rows) continue;
+      const presented = Buffer.from(hash(token), 'hex');
+      const match = rows.find((r) => timingSafeEqual(Buffer.from(r.token_hash, 'hex'), presented));
+      if (!match) continue;
+      matched++;
+      if (!LIVE_STATUSES.includes(match.status as (typeof LIVE_STATUSES)[number])) continue;
+      if (signal === 'renew') renew.add(match.id);
+      if (signal === 'removed') removed.add(match.id);
+      const pull = pulls.get(match.connection_id) ?? { full: false, signals: new Set<ChannelSignal>() };
+      pull.full ||= signal === 'missed';
+      pull.signals.add(signal);
+      pulls.set(match.connection_id, pull);
+    }
+    if (renew.size) await this.dataSource.query(`UPDATE sync_channels SET expires_at = LEAST(expires_at, now()) WHERE id = ANY($1::uuid[])`, [[...renew]]);
+    if (removed.size) await this.dataSource.query(`DELETE FROM sync_channels WHERE id = ANY($1::uuid[])`, [[...removed]]);
+    for (const [connectionId, pull] of pulls) {
+      await this.queues.requestNotifiedPull(connectionId, { full: pull.full, refetch: false, reason: `notification (${[...pull.signals].join(', ')})` });
+    }
+    return matched;
   }
 
   /** Stops every channel of a connection (disconnect). `account` null: the credentials are gone, the channels just expire. */

@@ -1,8 +1,10 @@
+import { MetricsService } from '@calbridge/core';
 import { AuditService, OutboxService, StaffRepository } from '@calbridge/scheduling';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import type { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import { LIVE_STATUSES, SyncConnection } from '../connections/entities/sync-connection.entity';
@@ -31,6 +33,8 @@ export type RunResult<T> = { ran: true; value: T } | { ran: false; reason: strin
 @Injectable()
 export class ConnectionRunner {
   private readonly logger = new Logger(ConnectionRunner.name);
+  private readonly rateLimits: Counter<'provider'>;
+  private readonly failures: Counter<'provider' | 'code'>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -40,7 +44,11 @@ export class ConnectionRunner {
     private readonly staff: StaffRepository,
     private readonly semaphore: ConnectionSemaphore,
     @Inject(syncConfig.KEY) private readonly config: ConfigType<typeof syncConfig>,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.rateLimits = metrics.counter('calbridge_sync_rate_limits_total', 'Rate limits (429, or 403/503 naming one) met by sync work, by provider; not failures', ['provider']);
+    this.failures = metrics.counter('calbridge_sync_failures_total', 'Sync work that failed at a provider, by provider and error code (rate limits apart)', ['provider', 'code']);
+  }
 
   async run<T>(job: Job, token: string | undefined, connectionId: string, options: RunOptions, work: (c: SyncConnection) => Promise<T>): Promise<RunResult<T>> {
     const connection = await this.connections.findById(connectionId);
@@ -62,6 +70,8 @@ export class ConnectionRunner {
       if (!(error instanceof ProviderError)) throw error; // database or programming errors: BullMQ's own back-off
       const current = (await this.connections.findById(connectionId)) ?? connection;
       const decision = decide(current, error, this.config.queues);
+      if (error.code === 'RateLimited') this.rateLimits.inc({ provider: connection.provider });
+      else if (error.code !== 'CursorExpired' && error.code !== 'NotFound') this.failures.inc({ provider: connection.provider, code: error.code });
       if (decision.health.status === 'needs_reauth' && LIVE_STATUSES.includes(current.status)) {
         // The provider refused the credentials: shown on the connection, recorded and announced
         // (connection.needs_reauth through the outbox), once — the row lock settles concurrent jobs.
@@ -98,6 +108,9 @@ export class ConnectionRunner {
       switch (decision.action.kind) {
         case 'retry':
           throw new RetryLaterError(error.message, decision.action.delayMs);
+        case 'wait':
+          // Throttled: back in line when the provider said, without spending one of the job's attempts.
+          return await this.postpone(job, token, Date.now() + decision.action.delayMs);
         case 'resync':
           // An expired cursor that escaped the pull: forget the cursors, try again with full listings.
           await this.connections.resetCursors(connectionId);

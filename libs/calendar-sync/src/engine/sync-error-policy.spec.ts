@@ -1,8 +1,8 @@
 import { ProviderError } from '../providers/provider-error';
-import { backoffDelay, ConnectionHealth, decide, onSuccess } from './sync-error-policy';
+import { backoffDelay, ConnectionHealth, decide, onSuccess, rateLimitDelay } from './sync-error-policy';
 
 const policy = { backoffBaseMs: 1000, backoffMaxMs: 60_000, errorThreshold: 3 };
-const healthy: ConnectionHealth = { status: 'active', failureCount: 0, backoffUntil: null, lastError: null };
+const healthy: ConnectionHealth = { status: 'active', failureCount: 0, backoffUntil: null, lastError: null, rateLimitedCount: 0 };
 const now = new Date('2026-03-29T10:00:00Z');
 
 describe('sync error policy', () => {
@@ -30,10 +30,33 @@ describe('sync error policy', () => {
     expect(onSuccess(h)).toEqual(healthy);
   });
 
-  it('honours Retry-After when it is longer than the back-off', () => {
-    const d = decide(healthy, new ProviderError('RateLimited', '429', { retryAfterMs: 30_000 }), policy, now);
-    expect(d.action).toEqual({ kind: 'retry', delayMs: 30_000 });
-    expect(d.health.backoffUntil).toEqual(new Date(now.getTime() + 30_000));
+  it('a rate limit is not a failure: waits Retry-After (with a little jitter), never error, failure count untouched', () => {
+    let h: ConnectionHealth = { ...healthy, status: 'syncing' };
+    for (let i = 1; i <= 10; i++) {
+      const d = decide(h, new ProviderError('RateLimited', '429', { retryAfterMs: 1000 }), policy, now, () => 0.5);
+      expect(d.action).toEqual({ kind: 'wait', delayMs: 1050 });
+      expect(d.health).toEqual({ status: 'syncing', failureCount: 0, lastError: null, rateLimitedCount: i, backoffUntil: new Date(now.getTime() + 1050) });
+      h = d.health;
+    }
+    // Shorter than the back-off of a failure: still only what the provider asked for.
+    expect(decide(healthy, new ProviderError('RateLimited', '429', { retryAfterMs: 0 }), policy, now).action).toEqual({ kind: 'wait', delayMs: 0 });
+    expect(onSuccess(h)).toEqual(healthy);
+  });
+
+  it('a rate limit keeps an earlier failure as it is (status, count, message)', () => {
+    const failing: ConnectionHealth = { status: 'error', failureCount: 4, backoffUntil: null, lastError: '503', rateLimitedCount: 0 };
+    expect(decide(failing, new ProviderError('RateLimited', '429', { retryAfterMs: 2000 }), policy, now, () => 0).health).toEqual({
+      ...failing,
+      rateLimitedCount: 1,
+      backoffUntil: new Date(now.getTime() + 2000),
+    });
+  });
+
+  it('without Retry-After backs off exponentially over the rate limits in a row, with jitter', () => {
+    expect([1, 2, 3, 4].map((n) => rateLimitDelay(undefined, n, policy, () => 0))).toEqual([500, 1000, 2000, 4000]);
+    expect([1, 2, 3, 4].map((n) => rateLimitDelay(undefined, n, policy, () => 0.999999))).toEqual([1000, 2000, 4000, 8000]);
+    expect(rateLimitDelay(undefined, 40, policy, () => 1)).toBe(60_000);
+    expect(rateLimitDelay(120_000, 1, policy, () => 1)).toBe(121_000); // jitter at most 1 s
   });
 
   it('stops without retry on permanent errors, drops mappings on NotFound', () => {

@@ -10,7 +10,7 @@ import { AccountContexts } from '../engine/account-contexts.service';
 import { ChannelsService } from '../engine/channels.service';
 import { ProviderError } from '../providers/provider-error';
 import { ProviderRegistry } from '../providers/provider-registry';
-import { ExternalSlotsRepository } from '../pull/external-slots.repository';
+import { PulledSlots } from '../pull/pulled-slots';
 import { SYNC_ACTOR } from '../pull/pull.service';
 import { PushService } from '../push/push.service';
 import { PushedEventsRepository } from '../push/pushed-events.repository';
@@ -37,7 +37,7 @@ export class MaintenanceService implements OnModuleDestroy {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly connections: ConnectionsRepository,
     private readonly ledger: PushedEventsRepository,
-    private readonly slots: ExternalSlotsRepository,
+    private readonly slots: PulledSlots,
     private readonly push: PushService,
     private readonly queues: SyncQueues,
     private readonly registry: ProviderRegistry,

@@ -43,7 +43,8 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
   const trimmed = value.trim();
   let ms: number | undefined;
   if (/^\d+$/.test(trimmed)) ms = Number(trimmed) * 1000;
-  else {
+  else if (/^[a-z]{3,9},?\s/i.test(trimmed)) {
+    // An HTTP date (IMF-fixdate, e.g. "Sun, 29 Mar 2026 10:00:30 GMT"); Date.parse alone would take "-5" for a year.
     const at = Date.parse(trimmed);
     if (!Number.isNaN(at)) ms = Math.max(0, at - now);
   }

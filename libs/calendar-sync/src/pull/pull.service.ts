@@ -1,5 +1,5 @@
 import { MetricsService } from '@calbridge/core';
-import { AuditService, BlockedSlotsService, ConflictsService, StaffRepository, systemActor } from '@calbridge/scheduling';
+import { AuditService, BlockedSlotsService, ConflictsService, JobSnapshots, SlotChanges, StaffRepository, systemActor } from '@calbridge/scheduling';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -13,7 +13,7 @@ import type { AccountContext, CalendarProvider, CalendarRef, PullRequest, PullRe
 import { ProviderError } from '../providers/provider-error';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { syncConfig } from '../sync.config';
-import { ExternalSlotsRepository, SlotChanges } from './external-slots.repository';
+import { PulledSlots } from './pulled-slots';
 
 export const SYNC_ACTOR = systemActor('calendar-sync');
 const SLOT_REASON = 'Busy (connected calendar)';
@@ -47,11 +47,12 @@ export class PullService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly connections: ConnectionsRepository,
-    private readonly slots: ExternalSlotsRepository,
+    private readonly slots: PulledSlots,
     private readonly registry: ProviderRegistry,
     private readonly accounts: AccountContexts,
     private readonly channels: ChannelsService,
     private readonly staff: StaffRepository,
+    private readonly schedule: JobSnapshots,
     private readonly conflicts: ConflictsService,
     private readonly audit: AuditService,
     private readonly blockedSlots: BlockedSlotsService,
@@ -69,7 +70,7 @@ export class PullService {
     const summary: PullSummary = { calendars: calendars.length, events: 0, deleted: 0, resyncs: 0, slots: { created: 0, updated: 0, deleted: 0 } };
     if (!calendars.length) return summary;
     const account = await this.call(provider, () => this.accounts.for(connection));
-    const zone = await this.connections.staffZone(connection.staffId);
+    const zone = await this.schedule.staffZone(connection.staffId);
     const firstSync = calendars.some((c) => !c.cursor) || options.full;
     if (firstSync && connection.status === 'active') await this.connections.markSyncing(connection.id);
     for (const calendar of calendars) {

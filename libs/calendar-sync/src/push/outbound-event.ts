@@ -1,25 +1,7 @@
-import { calendarStatusOf, JobStatus, redactedClientName } from '@calbridge/scheduling';
+import { calendarStatusOf, JobSnapshot, redactedClientName } from '@calbridge/scheduling';
 import { createHash } from 'node:crypto';
 import type { OutboundEvent } from '../providers/calendar-provider';
 
-/** What the engine knows about a job when deciding what a staff member's calendar should show. */
-export interface JobSnapshot {
-  id: string;
-  title: string;
-  service: string | null;
-  location: string | null;
-  remoteUrl: string | null;
-  remoteDetails: string | null;
-  startsAt: Date;
-  endsAt: Date;
-  allDay: boolean;
-  status: JobStatus;
-  version: number;
-  timezone: string;
-  customer: { firstName: string; lastName: string } | null;
-  /** Staff assigned to the job now. */
-  staffIds: string[];
-}
 
 export interface OutboundPolicy {
   /** Cancelled and no-show jobs: removed from the calendar, or kept and marked cancelled. */

@@ -1,5 +1,5 @@
 import { MetricsService } from '@calbridge/core';
-import { DomainEventMessage, JobEventType, JobRecord, JobsRepository } from '@calbridge/scheduling';
+import { DomainEventMessage, JobEventType, JobSnapshot, JobSnapshots } from '@calbridge/scheduling';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ConnectionsRepository } from '../connections/connections.repository';
@@ -11,7 +11,7 @@ import { ProviderError } from '../providers/provider-error';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { SyncQueues } from '../queues/sync-queues.service';
 import { syncConfig } from '../sync.config';
-import { buildOutboundEvent, connectionKeyPrefix, eventKey, JobSnapshot } from './outbound-event';
+import { buildOutboundEvent, connectionKeyPrefix, eventKey } from './outbound-event';
 import { PushedEventRow, PushedEventsRepository } from './pushed-events.repository';
 
 const BATCH = 100;
@@ -39,7 +39,7 @@ export class PushService {
   constructor(
     private readonly connections: ConnectionsRepository,
     private readonly ledger: PushedEventsRepository,
-    private readonly jobs: JobsRepository,
+    private readonly jobs: JobSnapshots,
     private readonly registry: ProviderRegistry,
     private readonly accounts: AccountContexts,
     private readonly queues: SyncQueues,
@@ -69,7 +69,7 @@ export class PushService {
    */
   async reconcile(connection: SyncConnection, inventory: boolean): Promise<{ marked: number; orphansRemoved: number }> {
     const since = new Date(Date.now() - this.config.pull.windowPastDays * 86_400_000);
-    const assigned = await this.ledger.assignedJobs(connection.staffId, since);
+    const assigned = await this.jobs.assignedTo(connection.staffId, since);
     await this.ledger.markPending(assigned.map((a) => ({ connectionId: connection.id, jobId: a.jobId, eventKey: eventKey(connection.id, a.jobId), version: a.version })));
     const marked = await this.ledger.markAllPending(connection.id);
     let orphansRemoved = 0;
@@ -108,13 +108,13 @@ export class PushService {
       if (!rows.length) return summary;
       const calendars = await this.connections.calendars(connection.id);
       const pushCalendar = calendars.find((c) => c.push && !c.removedAt) ?? null;
-      const records = new Map((await this.jobs.records(rows.map((r) => r.jobId))).map((r) => [r.job.id, r]));
+      const snapshots = await this.jobs.byIds(rows.map((r) => r.jobId));
       account ??= await this.call(provider, () => this.accounts.for(connection));
       for (const row of rows) {
         done.push(row.jobId);
         summary.processed++;
         try {
-          const outcome = await this.pushOne(provider, account, connection, row, records.get(row.jobId) ?? null, pushCalendar, calendars);
+          const outcome = await this.pushOne(provider, account, connection, row, snapshots.get(row.jobId) ?? null, pushCalendar, calendars);
           summary[outcome]++;
           this.outcomes.inc({ provider: provider.key, outcome });
         } catch (error) {
@@ -142,13 +142,13 @@ export class PushService {
     account: AccountContext,
     connection: SyncConnection,
     row: PushedEventRow,
-    record: JobRecord | null,
+    snapshot: JobSnapshot | null,
     pushCalendar: SyncCalendar | null,
     calendars: SyncCalendar[],
   ): Promise<'written' | 'deleted' | 'unchanged'> {
-    const version = record?.job.version ?? row.desiredVersion;
+    const version = snapshot?.version ?? row.desiredVersion;
     const desired = pushCalendar
-      ? buildOutboundEvent(record ? snapshotOf(record) : null, { connectionId: connection.id, staffId: connection.staffId }, {
+      ? buildOutboundEvent(snapshot, { connectionId: connection.id, staffId: connection.staffId }, {
           cancelled: this.config.push.cancelled,
           includeClientNames: connection.includeClientNames,
           platformJobUrl: this.config.push.platformJobUrl,
@@ -224,23 +224,4 @@ export class PushService {
 
 function calendarRef(c: SyncCalendar): CalendarRef {
   return { id: c.id, externalId: c.externalId, timezone: c.timezone, metadata: c.metadata };
-}
-
-function snapshotOf(r: JobRecord): JobSnapshot {
-  return {
-    id: r.job.id,
-    title: r.job.title,
-    service: r.job.service,
-    location: r.job.location,
-    remoteUrl: r.job.remoteUrl,
-    remoteDetails: r.job.remoteDetails,
-    startsAt: r.job.startsAt,
-    endsAt: r.job.endsAt,
-    allDay: r.job.allDay,
-    status: r.job.status,
-    version: r.job.version,
-    timezone: r.timezone,
-    customer: r.customer,
-    staffIds: r.assignments.map((a) => a.staffId),
-  };
 }

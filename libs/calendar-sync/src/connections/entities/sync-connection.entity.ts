@@ -52,6 +52,10 @@ export class SyncConnection {
   @Column({ name: 'failure_count', type: 'integer', default: 0 })
   failureCount: number;
 
+  /** Rate limits met in a row (reset by a success); not failures. */
+  @Column({ name: 'rate_limited_count', type: 'integer', default: 0 })
+  rateLimitedCount: number;
+
   @Column({ name: 'backoff_until', type: 'timestamptz', nullable: true })
   backoffUntil: Date | null;
 

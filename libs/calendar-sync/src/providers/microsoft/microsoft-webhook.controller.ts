@@ -40,14 +40,17 @@ export class MicrosoftWebhookController {
     }
     const value = (body as { value?: unknown } | undefined)?.value;
     const seen = new Set<string>();
+    const batch: Array<{ channelId: string; token: string; signal: ChannelSignal }> = [];
     for (const n of Array.isArray(value) ? (value as Notification[]) : []) {
       if (typeof n?.subscriptionId !== 'string' || typeof n.clientState !== 'string') continue;
       const signal: ChannelSignal = typeof n.lifecycleEvent === 'string' ? (LIFECYCLE_SIGNALS[n.lifecycleEvent.toLowerCase()] ?? 'changed') : 'changed';
       const once = `${n.subscriptionId}\n${n.clientState}\n${signal}`;
       if (seen.has(once)) continue;
       seen.add(once);
-      await this.channels.notify('microsoft', n.subscriptionId, n.clientState, signal);
+      batch.push({ channelId: n.subscriptionId, token: n.clientState, signal });
     }
+    // One lookup for the whole batch (a body of thousands of made-up ids must not cost thousands of queries).
+    if (batch.length) await this.channels.notifyMany('microsoft', batch);
     res.status(202).end();
   }
 }
