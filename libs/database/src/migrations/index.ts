@@ -6,6 +6,7 @@ import { FeedHeadNotifications1795900000000 } from './1795900000000-feed-head-no
 import { Booking1796000000000 } from './1796000000000-booking';
 import { OutboxXid1796200000000 } from './1796200000000-outbox-xid';
 import { Notifications1796300000000 } from './1796300000000-notifications';
+import { Calendly1796300001000 } from './1796300001000-calendly';
 import { SyncRateLimits1796400000000 } from './1796400000000-sync-rate-limits';
 
 /** Every migration, in order. New migrations are appended here (the build bundles no globs). */
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   Booking1796000000000,
   OutboxXid1796200000000,
   Notifications1796300000000,
+  Calendly1796300001000,
   SyncRateLimits1796400000000,
 ];
