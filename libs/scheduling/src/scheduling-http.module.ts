@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditController } from './audit/audit.controller';
 import { AvailabilityController } from './availability/availability.controller';
 import { BlockedSlotsController } from './blocked-slots/blocked-slots.controller';
+import { VenueBlockedSlotsController } from './blocked-slots/venue-blocked-slots.controller';
 import { ConflictsController } from './conflicts/conflicts.controller';
 import { CustomersController } from './customers/customers.controller';
 import { AssignmentsController } from './jobs/assignments.controller';
@@ -22,6 +23,7 @@ import { VenuesController } from './venues/venues.controller';
     ConflictsController,
     AvailabilityController,
     BlockedSlotsController,
+    VenueBlockedSlotsController,
     AuditController,
   ],
 })

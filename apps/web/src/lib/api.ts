@@ -69,6 +69,8 @@ export class Api {
   conflicts = (q: { venueId?: string; staffId?: string; status?: string }) => this.request<Conflict[]>('GET', `/v1/conflicts${query(q)}`);
   blockedSlots = (staffId: string, from: string, to: string) =>
     this.request<BlockedSlot[]>('GET', `/v1/staff/${staffId}/blocked-slots${query({ from, to })}`);
+  venueBlockedSlots = (venueId: string, from: string, to: string) =>
+    this.request<BlockedSlot[]>('GET', `/v1/venues/${venueId}/blocked-slots${query({ from, to })}`);
   createBlockedSlot = (staffId: string, body: { startsAt: string; endsAt: string; reason?: string }) =>
     this.request<BlockedSlot>('POST', `/v1/staff/${staffId}/blocked-slots`, body);
   deleteBlockedSlot = (staffId: string, slotId: string) => this.request<unknown>('DELETE', `/v1/staff/${staffId}/blocked-slots/${slotId}`);
