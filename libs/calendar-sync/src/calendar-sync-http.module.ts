@@ -6,8 +6,8 @@ import { ConnectionsOverviewRepository } from './connections/connections-overvie
 import { ConnectionsController } from './connections/connections.controller';
 import { OAuthCallbackController } from './connections/oauth-callback.controller';
 import { StaffConnectionsController } from './connections/staff-connections.controller';
-import { GoogleWebhookController } from './providers/google/google-webhook.controller';
-import { MicrosoftWebhookController } from './providers/microsoft/microsoft-webhook.controller';
+import { GoogleWebhookController } from './webhooks/google-webhook.controller';
+import { MicrosoftWebhookController } from './webhooks/microsoft-webhook.controller';
 
 /** The calendar sync REST API, OAuth callbacks and provider webhooks (api only). */
 @Module({

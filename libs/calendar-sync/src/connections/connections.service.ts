@@ -6,7 +6,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CredentialsVault } from '../credentials/credentials-vault.service';
-import { ChannelsService } from '../engine/channels.service';
+import { ChannelsService } from '../webhooks/channels.service';
 import type { ConnectedAccount, ConnectInput } from '../providers/calendar-provider';
 import { ProviderError } from '../providers/provider-error';
 import { ProviderRegistry } from '../providers/provider-registry';

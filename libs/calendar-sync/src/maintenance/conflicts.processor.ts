@@ -3,7 +3,7 @@ import { Processor } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { SYNC_ACTOR } from '../pull/pull.service';
+import { SYNC_ACTOR } from '../engine/sync-actor';
 import { CONFLICTS_JOB_NAMES, ConflictsJob, SYNC_CONFLICTS_QUEUE, syncBackoffStrategy } from '../queues/sync-jobs';
 import { JobHandlers, TypedWorkerHost } from '../queues/typed-worker-host';
 

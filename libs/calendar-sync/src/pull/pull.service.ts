@@ -1,5 +1,5 @@
 import { MetricsService } from '@calbridge/core';
-import { AuditService, BlockedSlotsService, ConflictsService, JobSnapshots, SlotChanges, StaffRepository, systemActor } from '@calbridge/scheduling';
+import { AuditService, BlockedSlotsService, ConflictsService, JobSnapshots, SlotChanges, StaffRepository } from '@calbridge/scheduling';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -7,15 +7,15 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import type { SyncCalendar } from '../connections/entities/sync-calendar.entity';
 import type { SyncConnection } from '../connections/entities/sync-connection.entity';
-import { AccountContexts } from '../engine/account-contexts.service';
-import { ChannelsService } from '../engine/channels.service';
+import { AccountContexts } from '../credentials/account-contexts.service';
+import { ChannelsService } from '../webhooks/channels.service';
 import type { AccountContext, CalendarProvider, CalendarRef, PullRequest, PullResult } from '../providers/calendar-provider';
 import { ProviderError } from '../providers/provider-error';
+import { SYNC_ACTOR } from '../engine/sync-actor';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { syncConfig } from '../sync.config';
 import { PulledSlots } from './pulled-slots';
 
-export const SYNC_ACTOR = systemActor('calendar-sync');
 const SLOT_REASON = 'Busy (connected calendar)';
 
 export interface PullOptions {

@@ -5,13 +5,14 @@ import type { ConfigType } from '@nestjs/config';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import type { SyncCalendar } from '../connections/entities/sync-calendar.entity';
 import type { SyncConnection } from '../connections/entities/sync-connection.entity';
-import { AccountContexts } from '../engine/account-contexts.service';
+import { AccountContexts } from '../credentials/account-contexts.service';
 import type { AccountContext, CalendarProvider, CalendarRef } from '../providers/calendar-provider';
 import { ProviderError } from '../providers/provider-error';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { SyncQueues } from '../queues/sync-queues.service';
 import { syncConfig } from '../sync.config';
-import { buildOutboundEvent, connectionKeyPrefix, eventKey } from './outbound-event';
+import { connectionKeyPrefix, eventKey } from '../providers/event-key';
+import { buildOutboundEvent } from './outbound-event';
 import { PushedEventRow, PushedEventsRepository } from './pushed-events.repository';
 
 const BATCH = 100;
