@@ -7,13 +7,15 @@ import { ConflictsController } from './conflicts/conflicts.controller';
 import { CustomersController } from './customers/customers.controller';
 import { AssignmentsController } from './jobs/assignments.controller';
 import { JobsController } from './jobs/jobs.controller';
+import { LiveModule } from './live/live.module';
+import { VenueStreamController } from './live/venue-stream.controller';
 import { SchedulingModule } from './scheduling.module';
 import { StaffController } from './staff/staff.controller';
 import { VenuesController } from './venues/venues.controller';
 
 /** The scheduling REST API (api only). */
 @Module({
-  imports: [SchedulingModule],
+  imports: [SchedulingModule, LiveModule],
   controllers: [
     VenuesController,
     StaffController,
@@ -25,6 +27,7 @@ import { VenuesController } from './venues/venues.controller';
     BlockedSlotsController,
     VenueBlockedSlotsController,
     AuditController,
+    VenueStreamController,
   ],
 })
 export class SchedulingHttpModule {}

@@ -6,6 +6,7 @@ import {
   bookingBody, BookingCreated, CustomerDetails, durationLabel, manageTokenFromHash, PublicServices, PublicService, Slot,
   validateDetails, venueIdFromPath, visitorZone, whenForVisitor, whenInVenue,
 } from './booking-logic';
+import { Failed, Loading } from '../ui/parts';
 import { customerMessage, publicApi } from './public-api';
 import { SlotPicker } from './slot-picker';
 
@@ -74,16 +75,9 @@ function BookFlow(props: { venueId: string }): JSX.Element {
     return (
       <Shell title="Book an appointment">
         {info.kind === 'loading' ? (
-          <p class="muted" role="status">
-            <span class="spinner" aria-hidden="true" /> Loading…
-          </p>
+          <Loading />
         ) : (
-          <div class="error" role="alert">
-            {info.message}{' '}
-            <button type="button" onClick={() => setAttempt((a) => a + 1)}>
-              Try again
-            </button>
-          </div>
+          <Failed message={info.message} retry={() => setAttempt((a) => a + 1)} />
         )}
       </Shell>
     );

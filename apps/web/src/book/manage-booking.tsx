@@ -5,6 +5,7 @@ import { Shell } from './shell';
 import {
   BookingCreated, calendarFileUrl, ManagedBooking, manageTokenFromUrl, Slot, visitorZone, whenForVisitor, whenInVenue,
 } from './booking-logic';
+import { Failed, Loading } from '../ui/parts';
 import { customerMessage, publicApi } from './public-api';
 import { SlotPicker } from './slot-picker';
 
@@ -84,16 +85,9 @@ export function ManageBooking(props: { token: string; onBookAgain: () => void })
       <Shell title="Your booking">
         <h1 class="step-title">Your booking</h1>
         {state.kind === 'loading' ? (
-          <p class="muted" role="status">
-            <span class="spinner" aria-hidden="true" /> Loading…
-          </p>
+          <Loading />
         ) : (
-          <div class="error" role="alert">
-            {state.message}{' '}
-            <button type="button" onClick={() => setAttempt((a) => a + 1)}>
-              Try again
-            </button>
-          </div>
+          <Failed message={state.message} retry={() => setAttempt((a) => a + 1)} />
         )}
       </Shell>
     );

@@ -1,34 +1,9 @@
-import { ApiError, describeError, toApiError } from '../lib/errors';
-import { query } from '../lib/api';
+import { query, requestJson } from '../lib/api';
+import { ApiError, describeError } from '../lib/errors';
 import type { Availability, BookingCreated, ManagedBooking, PublicServices } from './booking-logic';
 
-/** The unauthenticated booking API; no token, nothing about staff. */
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method,
-      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(0, 'NETWORK', '');
-  }
-  const text = await res.text();
-  let data: unknown = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    data = null;
-  }
-  if (!res.ok) {
-    const error = toApiError(res.status, data);
-    const retry = res.headers.get('Retry-After');
-    if (retry) error.details.retryAfterSeconds ??= Number(retry);
-    throw error;
-  }
-  return data as T;
-}
+/** The unauthenticated booking API: no token, nothing about staff. */
+const call = <T>(method: 'GET' | 'POST', path: string, body?: unknown) => requestJson<T>(method, path, body);
 
 const v = (id: string) => encodeURIComponent(id);
 

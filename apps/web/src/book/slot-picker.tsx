@@ -2,6 +2,7 @@ import type { JSX } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { zoneLabel } from '../lib/time';
 import { groupByVenueDay, longDate, shortDate, Slot, slotLabel, venueWeek, visitorZone } from './booking-logic';
+import { Failed, Loading } from '../ui/parts';
 import { customerMessage, publicApi } from './public-api';
 
 const DAYS = 7;
@@ -69,16 +70,9 @@ export function SlotPicker(props: {
         </button>
       </div>
       {state.kind === 'loading' ? (
-        <p class="muted" role="status">
-          <span class="spinner" aria-hidden="true" /> Looking for free times…
-        </p>
+        <Loading label="Looking for free times…" />
       ) : state.kind === 'error' ? (
-        <div class="error" role="alert">
-          {state.message}{' '}
-          <button type="button" onClick={() => setAttempt((a) => a + 1)}>
-            Try again
-          </button>
-        </div>
+        <Failed message={state.message} retry={() => setAttempt((a) => a + 1)} />
       ) : (
         <>
           <div class="days" role="group" aria-label="Days of this week">
