@@ -48,6 +48,7 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
   const [state, setState] = useState<{ loading: boolean; error: string | null; partial: string[] }>({ loading: true, error: null, partial: [] });
   const [panel, setPanel] = useState<PanelState>(null);
   const [panelNotice, setPanelNotice] = useState<string | null>(null);
+  const [panelReload, setPanelReload] = useState(0);
   const [pending, setPending] = useState<PendingConflict | null>(null);
   const [overriding, setOverriding] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
@@ -221,6 +222,7 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
           await refreshJob(jobId);
           const text = 'Someone else changed this job in the meantime; the latest version has been loaded. Check it and try again.';
           setPanelNotice(text);
+          setPanelReload((n) => n + 1);
           setMessage({ text, error: true });
           throw new Error(text);
         }
@@ -394,10 +396,11 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
     }
     setMessage({ text: `Created "${job.title}".`, error: false });
   };
-  const onSave = (job: Job, draft: JobDraft) =>
+  const onSave = (job: Job, draft: JobDraft, baseVersion: number) =>
     change(job.id, draft.status === 'cancelled' && job.status !== 'cancelled' ? `Cancel "${job.title}"` : `Save "${draft.title}"`, async (override) => {
-      const current = jobsRef.current.get(job.id) ?? job;
-      await api.updateJob(job.id, current.version, {
+      // The version the form was filled from; on a re-run with override, the one the server last confirmed.
+      const version = override ? (jobsRef.current.get(job.id) ?? job).version : baseVersion;
+      await api.updateJob(job.id, version, {
         title: draft.title.trim(),
         service: draft.service.trim() || null,
         location: draft.location.trim() || null,
@@ -512,7 +515,7 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
           <NewJobPanel zone={zone} staff={staff} startsAt={panel.startsAt} endsAt={panel.endsAt} laneStaffId={panel.lane} onClose={closePanel} onCreate={onCreate} />
         )}
         {panel?.kind === 'job' && panelJob && (
-          <JobPanel zone={zone} staff={staff} job={panelJob} notice={panelNotice} onClose={closePanel} onSave={onSave} onAssign={onAssign} onUnassign={onUnassign} />
+          <JobPanel zone={zone} staff={staff} job={panelJob} notice={panelNotice} reloadToken={panelReload} onClose={closePanel} onSave={onSave} onAssign={onAssign} onUnassign={onUnassign} />
         )}
       </div>
       <section class="card-section" data-section="Open conflicts" aria-labelledby="h-open-conflicts">
