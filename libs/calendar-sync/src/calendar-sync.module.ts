@@ -25,7 +25,7 @@ import { PullService } from './pull/pull.service';
 import { PushService } from './push/push.service';
 import { PushedEventsRepository } from './push/pushed-events.repository';
 import { ConnectionSemaphore } from './queues/connection-semaphore';
-import { SYNC_CONFLICTS_QUEUE, SYNC_MAINTENANCE_QUEUE, SYNC_PULL_QUEUE, SYNC_PUSH_QUEUE } from './queues/sync-jobs';
+import { SYNC_CONFLICTS_QUEUE, SYNC_MAINTENANCE_QUEUE, SYNC_PULL_QUEUE, SYNC_PUSH_QUEUE } from './queues/sync-tasks';
 import { SyncQueues } from './queues/sync-queues.service';
 import { SyncConfig, syncConfig } from './sync.config';
 

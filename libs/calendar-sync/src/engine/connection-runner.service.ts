@@ -11,7 +11,7 @@ import { LIVE_STATUSES, SyncConnection } from '../connections/entities/sync-conn
 import { ProviderError } from '../providers/provider-error';
 import { SYNC_ACTOR } from './sync-actor';
 import { ConnectionSemaphore } from '../queues/connection-semaphore';
-import { RetryLaterError } from '../queues/sync-jobs';
+import { RetryLaterError } from '../queues/sync-tasks';
 import { syncConfig } from '../sync.config';
 import { decide, onSuccess } from './sync-error-policy';
 

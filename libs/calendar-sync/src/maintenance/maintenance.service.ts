@@ -8,7 +8,6 @@ import { ConnectionsRepository } from '../connections/connections.repository';
 import type { SyncConnection } from '../connections/entities/sync-connection.entity';
 import { AccountContexts } from '../credentials/account-contexts.service';
 import { ChannelsService } from '../webhooks/channels.service';
-import { ProviderError } from '../providers/provider-error';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { PulledSlots } from '../pull/pulled-slots';
 import { SYNC_ACTOR } from '../engine/sync-actor';
@@ -105,7 +104,7 @@ export class MaintenanceService implements OnModuleDestroy {
       await this.channels.stopAll(connection.id, provider, account);
       if (removePushedEvents) removed = await this.push.removeAll(connection);
     } catch (error) {
-      const classified = error instanceof ProviderError ? error : provider.classifyError(error);
+      const classified = this.registry.classify(provider, error);
       if (classified.code === 'Transient' || classified.code === 'RateLimited') throw classified;
       this.logger.warn({ connectionId: connection.id, code: classified.code }, `Cleanup after disconnect ended early: ${classified.message}`);
       await this.channels.stopAll(connection.id, provider, null);

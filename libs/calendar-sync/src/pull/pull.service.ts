@@ -69,7 +69,7 @@ export class PullService {
     const calendars = (await this.connections.calendars(connection.id)).filter((c) => c.pull && !c.removedAt);
     const summary: PullSummary = { calendars: calendars.length, events: 0, deleted: 0, resyncs: 0, slots: { created: 0, updated: 0, deleted: 0 } };
     if (!calendars.length) return summary;
-    const account = await this.call(provider, () => this.accounts.for(connection));
+    const account = await this.registry.call(provider, () => this.accounts.for(connection));
     const zone = await this.schedule.staffZone(connection.staffId);
     const firstSync = calendars.some((c) => !c.cursor) || options.full;
     if (firstSync && connection.status === 'active') await this.connections.markSyncing(connection.id);
@@ -77,7 +77,7 @@ export class PullService {
       try {
         await this.pullCalendar(provider, account, connection, calendar, zone, options, summary);
       } catch (error) {
-        const classified = error instanceof ProviderError ? error : provider.classifyError(error);
+        const classified = this.registry.classify(provider, error);
         if (classified.code !== 'NotFound') throw classified;
         // The calendar itself is gone: stop pulling it and drop what it blocked.
         await this.removeCalendar(connection, calendar);
@@ -179,19 +179,10 @@ export class PullService {
   /** One pull; an expired cursor the provider reports by throwing (e.g. Google's 410) counts as `cursor_expired` too. */
   private async pullOnce(provider: CalendarProvider, account: AccountContext, ref: CalendarRef, request: PullRequest): Promise<PullResult> {
     try {
-      return await this.call(provider, () => provider.pullChanges(account, ref, request));
+      return await this.registry.call(provider, () => provider.pullChanges(account, ref, request));
     } catch (error) {
       if (ProviderError.is(error, 'CursorExpired') && request.cursor !== null) return { kind: 'cursor_expired', reason: error.message };
       throw error;
-    }
-  }
-
-  /** Provider calls: whatever they throw leaves as the provider's classification. */
-  private async call<T>(provider: CalendarProvider, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      throw error instanceof ProviderError ? error : provider.classifyError(error);
     }
   }
 }

@@ -77,9 +77,9 @@ export class PushService {
     const pushCalendar = (await this.connections.calendars(connection.id)).find((c) => c.push && !c.removedAt);
     const provider = this.registry.get(connection.provider);
     if (inventory && pushCalendar && provider.inventory) {
-      const account = await this.call(provider, () => this.accounts.for(connection));
+      const account = await this.registry.call(provider, () => this.accounts.for(connection));
       const ref = calendarRef(pushCalendar);
-      const items = await this.call(provider, () => provider.inventory!(account, ref, connectionKeyPrefix(connection.id)));
+      const items = await this.registry.call(provider, () => provider.inventory!(account, ref, connectionKeyPrefix(connection.id)));
       const rows = await this.ledger.all(connection.id);
       const byKey = new Map(items.map((i) => [i.key, i]));
       const mapped = new Set(rows.map((r) => r.eventKey));
@@ -90,7 +90,7 @@ export class PushService {
       await this.ledger.markStale(connection.id, missing, true);
       await this.ledger.markStale(connection.id, edited, false);
       for (const orphan of items.filter((i) => !mapped.has(i.key))) {
-        await this.call(provider, () => provider.deleteEvent(account, ref, { key: orphan.key, externalId: orphan.externalId, etag: orphan.etag }));
+        await this.registry.call(provider, () => provider.deleteEvent(account, ref, { key: orphan.key, externalId: orphan.externalId, etag: orphan.etag }));
         orphansRemoved++;
       }
     }
@@ -110,7 +110,7 @@ export class PushService {
       const calendars = await this.connections.calendars(connection.id);
       const pushCalendar = calendars.find((c) => c.push && !c.removedAt) ?? null;
       const snapshots = await this.jobs.byIds(rows.map((r) => r.jobId));
-      account ??= await this.call(provider, () => this.accounts.for(connection));
+      account ??= await this.registry.call(provider, () => this.accounts.for(connection));
       for (const row of rows) {
         done.push(row.jobId);
         summary.processed++;
@@ -167,14 +167,14 @@ export class PushService {
 
     // Nothing to show: remove whatever may have been written (also after a crash before the mapping write).
     if (!desired || !pushCalendar) {
-      if (whereRef) await this.call(provider, () => provider.deleteEvent(account, whereRef, { key: row.eventKey, externalId: row.externalId, etag: row.etag }));
+      if (whereRef) await this.registry.call(provider, () => provider.deleteEvent(account, whereRef, { key: row.eventKey, externalId: row.externalId, etag: row.etag }));
       await this.ledger.forget(connection.id, row.jobId, Math.max(version, row.desiredVersion));
       return whereRef ? 'deleted' : 'unchanged';
     }
 
     // The push calendar changed: the event moves.
     if (whereRef && row.calendarId !== pushCalendar.id) {
-      await this.call(provider, () => provider.deleteEvent(account, whereRef, { key: row.eventKey, externalId: row.externalId, etag: row.etag }));
+      await this.registry.call(provider, () => provider.deleteEvent(account, whereRef, { key: row.eventKey, externalId: row.externalId, etag: row.etag }));
       await this.ledger.clearLocation(connection.id, row.jobId);
       row = { ...row, calendarId: null, calendarExternalId: null, externalId: null, etag: null, contentHash: null };
     }
@@ -186,7 +186,7 @@ export class PushService {
     const target = calendarRef(pushCalendar);
     if (row.calendarId !== pushCalendar.id) await this.ledger.recordIntent(connection.id, row.jobId, pushCalendar);
     const current = row.externalId ? { externalId: row.externalId, etag: row.etag } : null;
-    const written = await this.call(provider, () => provider.upsertEvent(account, target, desired, current));
+    const written = await this.registry.call(provider, () => provider.upsertEvent(account, target, desired, current));
     await this.ledger.recordWrite(connection.id, row.jobId, {
       externalId: written.externalId,
       etag: written.etag,
@@ -203,23 +203,15 @@ export class PushService {
     const provider = this.registry.get(connection.provider);
     const rows = (await this.ledger.all(connection.id)).filter((r) => r.calendarExternalId);
     if (!rows.length) return 0;
-    const account = await this.call(provider, () => this.accounts.for(connection));
+    const account = await this.registry.call(provider, () => this.accounts.for(connection));
     const calendars = await this.connections.calendars(connection.id);
     for (const row of rows) {
       const known = calendars.find((c) => c.id === row.calendarId);
       const ref: CalendarRef = known ? calendarRef(known) : { id: row.calendarId ?? '', externalId: row.calendarExternalId!, timezone: null, metadata: {} };
-      await this.call(provider, () => provider.deleteEvent(account, ref, { key: row.eventKey, externalId: row.externalId, etag: row.etag }));
+      await this.registry.call(provider, () => provider.deleteEvent(account, ref, { key: row.eventKey, externalId: row.externalId, etag: row.etag }));
       await this.ledger.forget(connection.id, row.jobId, 2_147_483_647);
     }
     return rows.length;
-  }
-
-  private async call<T>(provider: CalendarProvider, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      throw error instanceof ProviderError ? error : provider.classifyError(error);
-    }
   }
 }
 
