@@ -18,6 +18,16 @@ export default tseslint.config(
     },
   },
   {
+    // Tests and benchmarks may also drive a lib's internals through its second door, `testing.ts`.
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@calbridge/*/*', '!@calbridge/*/testing'], message: 'Import @calbridge/<lib> through its index (or its testing door).' }] },
+      ],
+    },
+  },
+  {
     files: ['libs/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -1,4 +1,5 @@
-import { FeedCache, FeedRenderer, FeedsService } from '@calbridge/ical-feed';
+import { FeedsService } from '@calbridge/ical-feed';
+import { FeedCache, FeedRenderer } from '@calbridge/ical-feed/testing';
 import { JobsService } from '@calbridge/scheduling';
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-import { ConnectionsRepository, PushedEventsRepository, SyncQueues } from '@calbridge/calendar-sync';
+import { ConnectionsRepository, PushedEventsRepository, SyncQueues } from '@calbridge/calendar-sync/testing';
 import { Principal } from '@calbridge/core';
 import { AssignmentsService, JobsService, StaffService, VenuesService } from '@calbridge/scheduling';
 import { DateTime } from 'luxon';

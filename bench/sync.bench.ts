@@ -1,4 +1,4 @@
-import { CaldavProvider, ConnectionsRepository, PullService, PushedEventsRepository, SyncQueues } from '@calbridge/calendar-sync';
+import { CaldavProvider, ConnectionsRepository, PullService, PushedEventsRepository, SyncQueues } from '@calbridge/calendar-sync/testing';
 import { MetricsService, Principal } from '@calbridge/core';
 import { AssignmentsService, JobsService, StaffService, VenuesService } from '@calbridge/scheduling';
 import type { INestApplicationContext } from '@nestjs/common';

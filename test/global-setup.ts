@@ -1,7 +1,6 @@
-import { migrateDatabase } from '../libs/database/src/migrate';
-import { withDatabase } from '../libs/database/src/postgres-url';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { trustEmulatorCaInWorkers } from './support/emulator-ca';
 import { TEST_ENV, testPgUrl, testRedisUrl } from './support/test-env';
@@ -40,7 +39,20 @@ export default async function globalSetup(): Promise<void> {
 
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const template = `calbridge_test_${runId}_tpl`;
+  const { migrateDatabase, withDatabase } = await importDatabaseLib();
   await migrateDatabase(withDatabase(pgUrl, template));
   process.env[TEST_ENV.runId] = runId;
   process.env[TEST_ENV.templateDb] = template;
+}
+
+/**
+ * @calbridge/database through its door. Jest's moduleNameMapper applies inside test files only,
+ * so the global setup resolves the `@calbridge/*` paths of tsconfig.json itself before loading it.
+ */
+async function importDatabaseLib(): Promise<typeof import('@calbridge/database')> {
+  const { register } = await import('tsconfig-paths');
+  const root = join(__dirname, '..');
+  const { compilerOptions } = (await import(join(root, 'tsconfig.json'))) as { compilerOptions: { paths: Record<string, string[]> } };
+  register({ baseUrl: root, paths: compilerOptions.paths });
+  return import('@calbridge/database');
 }

@@ -22,6 +22,7 @@ export default defineConfig({
     rolldownOptions: {
       input: {
         app: resolve(root, 'index.html'),
+        book: resolve(root, 'book.html'),
       },
     },
   },

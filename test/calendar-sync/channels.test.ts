@@ -1,18 +1,5 @@
-import {
-  AccountContext,
-  CaldavProvider,
-  CALENDAR_PROVIDERS,
-  CalendarProvider,
-  CalendarRef,
-  ChannelsService,
-  ConnectionsService,
-  ConnectInput,
-  ProviderError,
-  PullRequest,
-  PullResult,
-  WatchChannel,
-  WatchRequest,
-} from '@calbridge/calendar-sync';
+import { AccountContext, CalendarProvider, CalendarRef, ConnectInput, ProviderError, PullRequest, PullResult, WatchChannel, WatchRequest } from '@calbridge/calendar-sync';
+import { CaldavProvider, CALENDAR_PROVIDERS, ChannelsService, ConnectionsService } from '@calbridge/calendar-sync/testing';
 import type { TestingModuleBuilder } from '@nestjs/testing';
 import type { TestSystem } from '../support/test-system';
 import { waitFor } from '../support/wait';

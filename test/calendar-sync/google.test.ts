@@ -1,4 +1,5 @@
-import { PushedEventsRepository, syncConfig, SyncQueues } from '@calbridge/calendar-sync';
+import { syncConfig } from '@calbridge/calendar-sync';
+import { PushedEventsRepository, SyncQueues } from '@calbridge/calendar-sync/testing';
 import { JobsService } from '@calbridge/scheduling';
 import { DateTime } from 'luxon';
 import { RunningGoogleEmulator, startGoogleEmulator } from '../../apps/emulators/src';

@@ -1,4 +1,4 @@
-import { PushedEventsRepository, SyncQueues } from '@calbridge/calendar-sync';
+import { PushedEventsRepository, SyncQueues } from '@calbridge/calendar-sync/testing';
 import { JobsService } from '@calbridge/scheduling';
 import { DateTime } from 'luxon';
 import { RunningMicrosoftEmulator, startMicrosoftEmulator } from '../../apps/emulators/src';

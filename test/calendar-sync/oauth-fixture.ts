@@ -1,4 +1,4 @@
-import { PushedEventsRepository, SyncQueues } from '@calbridge/calendar-sync';
+import { PushedEventsRepository, SyncQueues } from '@calbridge/calendar-sync/testing';
 import { JobsRepository } from '@calbridge/scheduling';
 import { authorize } from '../support/emulators';
 import type { TestSystem } from '../support/test-system';

@@ -1,4 +1,4 @@
-import { ConnectionsRepository, ConnectionSemaphore, PullService, SyncQueues } from '@calbridge/calendar-sync';
+import { ConnectionsRepository, ConnectionSemaphore, PullService, SyncQueues } from '@calbridge/calendar-sync/testing';
 import { MetricsService } from '@calbridge/core';
 import { DateTime } from 'luxon';
 import { ics, icsUtc, Radicale } from '../support/radicale';

@@ -1,5 +1,5 @@
 import { JobsRepository, JobsService } from '@calbridge/scheduling';
-import { connectionKeyPrefix, PushedEventsRepository, SyncQueues } from '@calbridge/calendar-sync';
+import { connectionKeyPrefix, PushedEventsRepository, SyncQueues } from '@calbridge/calendar-sync/testing';
 import { TEST_ADMIN } from '../support/factory';
 import { icsProperty, Radicale, StoredObject } from '../support/radicale';
 import type { TestSystem } from '../support/test-system';

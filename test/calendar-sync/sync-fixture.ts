@@ -1,4 +1,5 @@
-import { AccountContext, CaldavProvider, PushedEventsRepository, syncConfig } from '@calbridge/calendar-sync';
+import { AccountContext, syncConfig } from '@calbridge/calendar-sync';
+import { CaldavProvider, PushedEventsRepository } from '@calbridge/calendar-sync/testing';
 import { MetricsService } from '@calbridge/core';
 import type { TestingModuleBuilder } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';

@@ -1,5 +1,5 @@
 import { RedisService } from '@calbridge/core';
-import { FeedHeadsConnection, FeedHeadsListener, FeedRenderer, FeedsRepository } from '@calbridge/ical-feed';
+import { FeedHeadsConnection, FeedHeadsListener, FeedRenderer, FeedsRepository } from '@calbridge/ical-feed/testing';
 import { waitFor } from '../support/wait';
 import { at } from '../support/factory';
 import { TestSystem } from '../support/test-system';

@@ -1,4 +1,4 @@
-import { FeedHeadsListener, FeedHeadStore, FeedsRepository } from '@calbridge/ical-feed';
+import { FeedHeadsListener, FeedHeadStore, FeedsRepository } from '@calbridge/ical-feed/testing';
 import { Client } from 'pg';
 import { at } from '../support/factory';
 import { TestSystem } from '../support/test-system';

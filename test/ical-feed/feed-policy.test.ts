@@ -1,4 +1,4 @@
-import { FEED_NOT_FOUND_BODY, FeedRequestHandler } from '@calbridge/ical-feed';
+import { FEED_NOT_FOUND_BODY, FeedRequestHandler } from '@calbridge/ical-feed/testing';
 import { randomUUID } from 'node:crypto';
 import { at } from '../support/factory';
 import { TestSystem } from '../support/test-system';

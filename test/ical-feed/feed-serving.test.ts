@@ -1,4 +1,4 @@
-import { FeedJobsRepository, FeedsRepository, FEED_NOT_FOUND_BODY } from '@calbridge/ical-feed';
+import { FeedJobsRepository, FeedsRepository, FEED_NOT_FOUND_BODY } from '@calbridge/ical-feed/testing';
 import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { at } from '../support/factory';

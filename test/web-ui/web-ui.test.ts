@@ -164,8 +164,8 @@ describe('web UI in a real browser', () => {
     await page.close();
   });
 
-  it('shows a dispatcher the open conflicts and the week of their venue', async () => {
-    const page = await open(system.dispatcherToken(venue.id));
+  it('shows a dispatcher the open conflicts and the day of their venue', async () => {
+    const page = await open(`${system.dispatcherToken(venue.id)}&date=${at(1, '00:00', 'Europe/Berlin').slice(0, 10)}`);
     const conflicts = page.locator('[data-section="Open conflicts"] li');
     await conflicts.first().waitFor();
     await expect(conflicts.first().textContent()).resolves.toContain('Dentist');

@@ -2,6 +2,7 @@ import type { JSX } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api } from './lib/api';
 import { Claims, decodeClaims, isExpired, takeFragment, TOKEN_KEY } from './lib/auth';
+import type { BoardView } from './board/board';
 import { DispatchHome } from './pages/dispatch';
 import { StaffHome } from './pages/staff';
 import { useLoad } from './ui/async';
@@ -127,10 +128,16 @@ function SignIn({ onToken }: { onToken: (t: string) => void }): JSX.Element {
 
 function Home({ api, claims }: { api: Api; claims: Claims }): JSX.Element {
   const [venues, reload] = useLoad(() => api.venues(), [claims.sub, claims.role]);
-  const [venueId, setVenueId] = useState<string>(() => new URLSearchParams(location.hash.slice(1)).get('venue') ?? '');
-  const pick = (id: string) => {
-    setVenueId(id);
-    history.replaceState(null, '', `${location.pathname}#venue=${id}`);
+  const [nav, setNav] = useState(() => readNav(location.hash));
+  useEffect(() => {
+    const onHash = () => setNav(readNav(location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  const navigate = (venueId: string, view: BoardView, date: string) => {
+    const next = { venueId, view, date };
+    setNav(next);
+    history.replaceState(null, '', `${location.pathname}#${new URLSearchParams({ venue: venueId, view, ...(date ? { date } : {}) }).toString()}`);
   };
   return (
     <Section title={claims.role === 'staff' ? 'My work' : 'Dispatch'} id="home" load={venues} retry={reload}>
@@ -138,11 +145,25 @@ function Home({ api, claims }: { api: Api; claims: Claims }): JSX.Element {
         claims.role === 'staff' && claims.sub ? (
           <StaffHome api={api} staffId={claims.sub} venues={list} />
         ) : list.length ? (
-          <DispatchHome api={api} venues={list} venueId={list.some((v) => v.id === venueId) ? venueId : list[0].id} onPick={pick} />
+          <DispatchHome
+            api={api}
+            venues={list}
+            venueId={list.some((v) => v.id === nav.venueId) ? nav.venueId : list[0].id}
+            view={nav.view}
+            date={nav.date}
+            onNavigate={navigate}
+          />
         ) : (
           <p class="empty">No venues in your scope.</p>
         )
       }
     </Section>
   );
+}
+
+/** The board's place in the fragment (`#venue=…&view=week&date=2026-12-07`), so a reload keeps it. */
+function readNav(hash: string): { venueId: string; view: BoardView; date: string } {
+  const p = new URLSearchParams(hash.replace(/^#/, ''));
+  const date = p.get('date') ?? '';
+  return { venueId: p.get('venue') ?? '', view: p.get('view') === 'week' ? 'week' : 'day', date: /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : '' };
 }

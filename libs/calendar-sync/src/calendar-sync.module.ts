@@ -9,8 +9,8 @@ import { OAuthConnectService } from './connections/oauth-connect.service';
 import { SyncCalendar } from './connections/entities/sync-calendar.entity';
 import { SyncConnection } from './connections/entities/sync-connection.entity';
 import { CredentialsVault } from './credentials/credentials-vault.service';
-import { AccountContexts } from './engine/account-contexts.service';
-import { ChannelsService } from './engine/channels.service';
+import { AccountContexts } from './credentials/account-contexts.service';
+import { ChannelsService } from './webhooks/channels.service';
 import { ConnectionRunner } from './engine/connection-runner.service';
 import { MaintenanceService } from './maintenance/maintenance.service';
 import { CaldavProvider } from './providers/caldav/caldav.provider';
@@ -20,12 +20,12 @@ import { GraphClientFactory } from './providers/microsoft/graph-client.factory';
 import { MicrosoftProvider } from './providers/microsoft/microsoft.provider';
 import type { CalendarProvider } from './providers/calendar-provider';
 import { CALENDAR_PROVIDERS, ProviderRegistry } from './providers/provider-registry';
-import { ExternalSlotsRepository } from './pull/external-slots.repository';
+import { PulledSlots } from './pull/pulled-slots';
 import { PullService } from './pull/pull.service';
 import { PushService } from './push/push.service';
 import { PushedEventsRepository } from './push/pushed-events.repository';
 import { ConnectionSemaphore } from './queues/connection-semaphore';
-import { SYNC_CONFLICTS_QUEUE, SYNC_MAINTENANCE_QUEUE, SYNC_PULL_QUEUE, SYNC_PUSH_QUEUE } from './queues/sync-jobs';
+import { SYNC_CONFLICTS_QUEUE, SYNC_MAINTENANCE_QUEUE, SYNC_PULL_QUEUE, SYNC_PUSH_QUEUE } from './queues/sync-tasks';
 import { SyncQueues } from './queues/sync-queues.service';
 import { SyncConfig, syncConfig } from './sync.config';
 
@@ -41,7 +41,7 @@ const SERVICES = [
   GraphClientFactory,
   CredentialsVault,
   ConnectionsRepository,
-  ExternalSlotsRepository,
+  PulledSlots,
   PushedEventsRepository,
   ProviderRegistry,
   AccountContexts,

@@ -1,33 +1,13 @@
-export * from './sync.config';
+/**
+ * @calbridge/calendar-sync — two-way sync of staff members' calendars (CalDAV, Google, Microsoft).
+ * The door: the Nest modules apps compose, the configuration, and the provider interface a new
+ * provider implements. Everything else is internal (tests and benchmarks use `./testing`).
+ */
 export * from './calendar-sync.module';
 export * from './calendar-sync-http.module';
 export * from './calendar-sync-worker.module';
-export * from './providers/calendar-provider';
-export * from './providers/provider-error';
-export * from './providers/provider-registry';
-export * from './providers/caldav/caldav.provider';
-export * from './providers/google/google.provider';
-export * from './providers/google/google-client.factory';
-export * from './providers/microsoft/microsoft.provider';
-export * from './providers/microsoft/graph-client.factory';
-export * from './providers/oauth-session';
-export * from './connections/entities/sync-connection.entity';
-export * from './connections/entities/sync-calendar.entity';
-export * from './connections/connections.service';
-export * from './connections/oauth-connect.service';
-export * from './connections/connections.repository';
-export * from './credentials/credentials-cipher';
-export * from './credentials/credentials-vault.service';
-export * from './engine/sync-error-policy';
-export * from './engine/connection-runner.service';
-export * from './engine/channels.service';
-export * from './engine/account-contexts.service';
-export * from './push/outbound-event';
-export * from './push/push.service';
-export * from './push/pushed-events.repository';
-export * from './pull/pull.service';
-export * from './pull/external-slots.repository';
-export * from './maintenance/maintenance.service';
-export * from './queues/sync-jobs';
-export * from './queues/sync-queues.service';
-export * from './queues/connection-semaphore';
+export { syncConfig } from './sync.config';
+export type { SyncConfig } from './sync.config';
+export type * from './providers/calendar-provider';
+export { ProviderError } from './providers/provider-error';
+export type { ProviderErrorCode } from './providers/provider-error';

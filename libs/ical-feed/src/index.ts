@@ -1,19 +1,11 @@
+/**
+ * @calbridge/ical-feed — private, read-only iCalendar feeds of each staff member's jobs.
+ * The door: the Nest modules apps compose, the configuration, the feeds service (the CLI's seed
+ * prints feed URLs) and the feed's public view. Everything else is internal (tests and
+ * benchmarks use `./testing`).
+ */
 export * from './ical-feed.config';
 export * from './ical-feed.module';
 export * from './ical-feed-http.module';
-export * from './tokens/feed-token';
-export * from './tokens/feed-token.service';
-export * from './feeds/feeds.repository';
-export * from './feeds/feed-heads.connection';
-export * from './feeds/feeds.service';
-export * from './feeds/feed.view';
-export * from './rendering/feed-builder';
-export * from './rendering/feed-events';
-export * from './rendering/feed-jobs.repository';
-export * from './rendering/feed-renderer.service';
-export * from './serving/rendered-feed';
-export * from './serving/feed-cache';
-export * from './serving/feed-head-store';
-export * from './feeds/feed-heads.listener';
-export * from './serving/feed-serving.service';
-export * from './serving/feed-request.handler';
+export { FeedsService } from './feeds/feeds.service';
+export type * from './feeds/feed.view';

@@ -7,3 +7,5 @@ export * from './webhooks/webhook-events';
 export * from './webhooks/standard-webhooks';
 export * from './webhooks/webhooks.service';
 export * from './webhooks/webhook-delivery.service';
+export * from './calendly/calendly-signature';
+export * from './calendly/calendly.service';

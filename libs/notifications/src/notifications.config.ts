@@ -16,6 +16,10 @@ export const notificationsConfig = registerAs('notifications', () => {
       /** How often the worker looks for messages whose task was lost (Redis flushed, crash between commit and enqueue). */
       sweepIntervalMs: 60_000,
     },
+    calendly: {
+      signingKey: env.CALENDLY_WEBHOOK_SIGNING_KEY ?? null,
+      toleranceSeconds: env.CALENDLY_WEBHOOK_TOLERANCE_SECONDS,
+    },
     /** Links in Slack texts point at the job in the platform. */
     platformJobUrl: env.PLATFORM_JOB_URL,
   };

@@ -2,6 +2,8 @@ import { SchedulingModule } from '@calbridge/scheduling';
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { CalendlyInviteesRepository } from './calendly/calendly-invitees.repository';
+import { CalendlyService } from './calendly/calendly.service';
 import { notificationsConfig } from './notifications.config';
 import { WEBHOOK_DELIVERY_QUEUE } from './queues/notification-queues';
 import { WebhookDeliveryService } from './webhooks/webhook-delivery.service';
@@ -10,7 +12,7 @@ import { webhookGuardProvider } from './webhooks/webhook-guard';
 import { WebhooksRepository } from './webhooks/webhooks.repository';
 import { WebhooksService } from './webhooks/webhooks.service';
 
-const PROVIDERS = [WebhooksRepository, WebhooksService, WebhookDeliveryService, WebhookFanoutService];
+const PROVIDERS = [WebhooksRepository, WebhooksService, WebhookDeliveryService, WebhookFanoutService, CalendlyInviteesRepository, CalendlyService];
 
 /** Notifications' services, repositories and queue producers (api and worker import the same set). */
 @Module({

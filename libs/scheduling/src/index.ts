@@ -47,3 +47,6 @@ export * from './availability/schedule-sql';
 export * from './demo/demo-data.service';
 export * from './demo/demo-data.module';
 export * from './jobs/assignment-guard.service';
+export * from './external-calendars/external-calendars.module';
+export * from './external-calendars/external-slots.service';
+export * from './external-calendars/job-snapshots.service';

@@ -2,17 +2,20 @@ import { Module } from '@nestjs/common';
 import { AuditController } from './audit/audit.controller';
 import { AvailabilityController } from './availability/availability.controller';
 import { BlockedSlotsController } from './blocked-slots/blocked-slots.controller';
+import { VenueBlockedSlotsController } from './blocked-slots/venue-blocked-slots.controller';
 import { ConflictsController } from './conflicts/conflicts.controller';
 import { CustomersController } from './customers/customers.controller';
 import { AssignmentsController } from './jobs/assignments.controller';
 import { JobsController } from './jobs/jobs.controller';
+import { LiveModule } from './live/live.module';
+import { VenueStreamController } from './live/venue-stream.controller';
 import { SchedulingModule } from './scheduling.module';
 import { StaffController } from './staff/staff.controller';
 import { VenuesController } from './venues/venues.controller';
 
 /** The scheduling REST API (api only). */
 @Module({
-  imports: [SchedulingModule],
+  imports: [SchedulingModule, LiveModule],
   controllers: [
     VenuesController,
     StaffController,
@@ -22,7 +25,9 @@ import { VenuesController } from './venues/venues.controller';
     ConflictsController,
     AvailabilityController,
     BlockedSlotsController,
+    VenueBlockedSlotsController,
     AuditController,
+    VenueStreamController,
   ],
 })
 export class SchedulingHttpModule {}

@@ -5,6 +5,7 @@ import { AvailabilityModule } from './availability/availability.module';
 import { BlockedSlotsModule } from './blocked-slots/blocked-slots.module';
 import { ConflictsModule } from './conflicts/conflicts.module';
 import { CustomersModule } from './customers/customers.module';
+import { ExternalCalendarsModule } from './external-calendars/external-calendars.module';
 import { JobsModule } from './jobs/jobs.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { schedulingConfig } from './scheduling.config';
@@ -21,6 +22,7 @@ const FEATURES = [
   BlockedSlotsModule,
   ConflictsModule,
   AvailabilityModule,
+  ExternalCalendarsModule,
 ];
 
 /** The scheduling domain's services and repositories (api and worker import the same set). */

@@ -5,6 +5,8 @@
  */
 export const WEB_PAGES: ReadonlyArray<{ prefix: string; html: string }> = [
   { prefix: 'app', html: 'index.html' },
+  // The public booking page: /book/<venueId>[#manage=<token>], no sign-in.
+  { prefix: 'book', html: 'book.html' },
 ];
 
 /** Where the Vite build's files are served from (the build's `base`). */

@@ -2,7 +2,7 @@
  * Calendars rendered by FeedBuilder for the parser tests. Run as a script (in a child process
  * with another TZ) it prints them as JSON, with the process's UTC offset for the record.
  */
-import { FeedBuilder, FeedEventInput } from '@calbridge/ical-feed';
+import { FeedBuilder, FeedEventInput } from '@calbridge/ical-feed/testing';
 import { DateTime } from 'luxon';
 
 /** A timed event at a wall-clock time in a zone. */

@@ -3,7 +3,43 @@ import type {
   BlockedSlot, CalendarChoice, Conflict, Connection, ConnectionOverview, Feed, Job, JobPage, ProviderInfo, Staff, Venue,
 } from './types';
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/**
+ * One JSON request to our own api: a network failure becomes ApiError `NETWORK`, a non-2xx answer
+ * the server's error (code, message, details; `Retry-After` as `details.retryAfterSeconds`).
+ */
+export async function requestJson<T>(
+  method: Method,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  onStatus?: (status: number) => void,
+): Promise<T> {
+  const h: Record<string, string> = { Accept: 'application/json', ...headers };
+  if (body !== undefined) h['Content-Type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, 'NETWORK', '');
+  }
+  const text = await res.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  onStatus?.(res.status);
+  if (!res.ok) {
+    const error = toApiError(res.status, data);
+    const retry = Number(res.headers.get('Retry-After'));
+    if (retry > 0 && error.details.retryAfterSeconds === undefined) error.details.retryAfterSeconds = retry;
+    throw error;
+  }
+  return data as T;
+}
 
 /** The /v1 API with the session's bearer token. One instance per signed-in tab. */
 export class Api {
@@ -12,27 +48,11 @@ export class Api {
     private readonly onUnauthorized: () => void,
   ) {}
 
-  async request<T>(method: Method, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    const h: Record<string, string> = { Accept: 'application/json', ...headers };
+  request<T>(method: Method, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     const token = this.token();
-    if (token) h.Authorization = `Bearer ${token}`;
-    if (body !== undefined) h['Content-Type'] = 'application/json';
-    let res: Response;
-    try {
-      res = await fetch(path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
-    } catch {
-      throw new ApiError(0, 'NETWORK', '');
-    }
-    const text = await res.text();
-    let data: unknown = null;
-    try {
-      data = text ? JSON.parse(text) : null;
-    } catch {
-      data = null;
-    }
-    if (res.status === 401) this.onUnauthorized();
-    if (!res.ok) throw toApiError(res.status, data);
-    return data as T;
+    return requestJson<T>(method, path, body, token ? { ...headers, Authorization: `Bearer ${token}` } : headers, (status) => {
+      if (status === 401) this.onUnauthorized();
+    });
   }
 
   // scheduling
@@ -69,6 +89,8 @@ export class Api {
   conflicts = (q: { venueId?: string; staffId?: string; status?: string }) => this.request<Conflict[]>('GET', `/v1/conflicts${query(q)}`);
   blockedSlots = (staffId: string, from: string, to: string) =>
     this.request<BlockedSlot[]>('GET', `/v1/staff/${staffId}/blocked-slots${query({ from, to })}`);
+  venueBlockedSlots = (venueId: string, from: string, to: string) =>
+    this.request<BlockedSlot[]>('GET', `/v1/venues/${venueId}/blocked-slots${query({ from, to })}`);
   createBlockedSlot = (staffId: string, body: { startsAt: string; endsAt: string; reason?: string }) =>
     this.request<BlockedSlot>('POST', `/v1/staff/${staffId}/blocked-slots`, body);
   deleteBlockedSlot = (staffId: string, slotId: string) => this.request<unknown>('DELETE', `/v1/staff/${staffId}/blocked-slots/${slotId}`);

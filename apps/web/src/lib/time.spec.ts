@@ -23,7 +23,11 @@ describe('venue times', () => {
     // 29 March 2026: Berlin goes from +01:00 to +02:00 at 02:00.
     for (const iso of ['2026-03-28T10:00:00+01:00', '2026-03-29T10:00:00+02:00', '2026-03-29T01:30:00+01:00']) {
       const floating = toFloating(iso, 'Europe/Berlin');
-      const asComponentDate = new Date(`${floating}Z`); // the component runs in UTC
+      // The component hands out local Dates whose local fields are the wall clock.
+      const [d, t] = floating.split('T');
+      const [y, mo, da] = d.split('-').map(Number);
+      const [h, mi, se] = t.split(':').map(Number);
+      const asComponentDate = new Date(y, mo - 1, da, h, mi, se);
       expect(new Date(fromFloating(asComponentDate, 'Europe/Berlin')).getTime()).toBe(new Date(iso).getTime());
     }
     expect(toFloating('2026-03-29T08:00:00Z', 'Europe/Berlin')).toBe('2026-03-29T10:00:00');

@@ -58,11 +58,13 @@ export function toFloating(iso: string, zone: string): string {
   return toZone(iso, zone).toFormat("yyyy-MM-dd'T'HH:mm:ss");
 }
 
-/** Back from the component: its Date's UTC fields are the venue's wall clock. ISO with offset. */
+/**
+ * Back from the component: it hands out *local* Dates whose local fields are the venue's wall
+ * clock (whatever the browser's zone). ISO with offset, in the venue's zone.
+ */
 export function fromFloating(date: Date, zone: string): string {
-  const wall = DateTime.fromJSDate(date, { zone: 'utc' });
   const dt = DateTime.fromObject(
-    { year: wall.year, month: wall.month, day: wall.day, hour: wall.hour, minute: wall.minute, second: wall.second },
+    { year: date.getFullYear(), month: date.getMonth() + 1, day: date.getDate(), hour: date.getHours(), minute: date.getMinutes(), second: date.getSeconds() },
     { zone },
   );
   return dt.toISO({ suppressMilliseconds: true }) ?? '';

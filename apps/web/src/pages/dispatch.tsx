@@ -1,7 +1,8 @@
 import type { JSX } from 'preact';
-import { useMemo } from 'preact/hooks';
+import { DateTime } from 'luxon';
+import { Board, BoardView } from '../board/board';
 import type { Api } from '../lib/api';
-import { dayWindow, formatRange, relative, zoneLabel } from '../lib/time';
+import { formatRange, relative, zoneLabel } from '../lib/time';
 import type { Conflict, Staff, Venue } from '../lib/types';
 import { useLoad } from '../ui/async';
 import { Badge, Empty, Section } from '../ui/parts';
@@ -62,46 +63,33 @@ export function ConflictsPanel({
   );
 }
 
-/** The week's jobs as a list (the accessible alternative to the board, and its phone view). */
-export function WeekList({ api, venue, staff }: { api: Api; venue: Venue; staff: Map<string, Staff> }): JSX.Element {
-  const window = useMemo(() => dayWindow(new Date(), venue.timezone, 7), [venue.id]);
-  const [load, reload] = useLoad(() => api.allJobs({ venueId: venue.id, ...window }), [venue.id]);
-  return (
-    <Section title="Jobs in the next 7 days" id="week-list" load={load} retry={reload}>
-      {(jobs) =>
-        jobs.length ? (
-          <ul class="plain">
-            {jobs.map((j) => (
-              <li key={j.id} class="job-row" data-job={j.id}>
-                <span>{formatRange(j.startsAt, j.endsAt, venue.timezone)}</span> <strong>{j.title}</strong> <Badge status={j.status} />{' '}
-                <span class="muted">{j.assignments.map((a) => staff.get(a.staffId)?.name ?? 'someone').join(', ') || 'unassigned'}</span>
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <Empty>No jobs in the next 7 days.</Empty>
-        )
-      }
-    </Section>
-  );
-}
-
-/** The dispatcher's home for one venue. */
-export function DispatchHome({ api, venues, venueId, onPick }: { api: Api; venues: Venue[]; venueId: string; onPick: (id: string) => void }): JSX.Element {
+/** The dispatcher's home for one venue: the board, its conflicts and agenda. */
+export function DispatchHome({
+  api,
+  venues,
+  venueId,
+  view,
+  date,
+  onNavigate,
+}: {
+  api: Api;
+  venues: Venue[];
+  venueId: string;
+  view: BoardView;
+  date: string;
+  onNavigate: (venueId: string, view: BoardView, date: string) => void;
+}): JSX.Element {
   const venue = venues.find((v) => v.id === venueId) ?? venues[0];
-  const [staffLoad] = useLoad(() => api.staffList(venue.id), [venue.id]);
-  const [conflictsLoad, reloadConflicts] = useLoad(() => api.conflicts({ venueId: venue.id, status: 'open' }), [venue.id]);
-  const staff = useMemo(() => new Map((staffLoad.state === 'ready' ? staffLoad.data : []).map((s) => [s.id, s])), [staffLoad]);
+  const [staffLoad, reloadStaff] = useLoad(() => api.staffList(venue.id), [venue.id]);
+  const today = DateTime.now().setZone(venue.timezone).toISODate() ?? '';
   return (
     <div class="stack">
       <div class="toolbar">
-        <VenuePicker venues={venues} venueId={venue.id} onPick={onPick} />
-        <span class="zone-label">Times in {zoneLabel(venue.timezone)}</span>
+        <VenuePicker venues={venues} venueId={venue.id} onPick={(id) => onNavigate(id, view, date)} />
       </div>
-      <Section title="Open conflicts" id="open-conflicts" load={conflictsLoad} retry={reloadConflicts}>
-        {(list) => <ConflictsPanel conflicts={list} staff={staff} venue={venue} />}
+      <Section title={`Board · ${venue.name}`} id="board-section" load={staffLoad} retry={reloadStaff}>
+        {(staff) => <Board key={venue.id} api={api} venue={venue} staff={staff} view={view} date={date || today} onNavigate={(v, d) => onNavigate(venue.id, v, d)} />}
       </Section>
-      <WeekList api={api} venue={venue} staff={staff} />
     </div>
   );
 }

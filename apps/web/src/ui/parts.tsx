@@ -17,22 +17,36 @@ export function Section<T>(props: {
       <h2 id={headingId}>{title}</h2>
       {props.intro}
       {!load || load.state === 'loading' ? (
-        <p class="muted" role="status">
-          <span class="spinner" aria-hidden="true" /> Loading…
-        </p>
+        <Loading />
       ) : load.state === 'error' ? (
-        <div class="error" role="alert">
-          <span>{load.message}</span>{' '}
-          {props.retry && (
-            <button type="button" onClick={props.retry}>
-              Try again
-            </button>
-          )}
-        </div>
+        <Failed message={load.message} retry={props.retry} />
       ) : (
         props.children(load.data)
       )}
     </section>
+  );
+}
+
+/** A polite "Loading…" line with a spinner. */
+export function Loading(props: { label?: string }): JSX.Element {
+  return (
+    <p class="muted" role="status">
+      <span class="spinner" aria-hidden="true" /> {props.label ?? 'Loading…'}
+    </p>
+  );
+}
+
+/** A failure as an alert, with "Try again" when there is something to retry. */
+export function Failed(props: { message: string; retry?: () => void }): JSX.Element {
+  return (
+    <div class="error" role="alert">
+      <span>{props.message}</span>{' '}
+      {props.retry && (
+        <button type="button" onClick={props.retry}>
+          Try again
+        </button>
+      )}
+    </div>
   );
 }
 

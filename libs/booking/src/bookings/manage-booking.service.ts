@@ -1,3 +1,4 @@
+import { renderCalendar, renderEvent } from '@calbridge/icalendar';
 import { ApiError, formatInZone, isPgError, parseInstant, PG_EXCLUSION_VIOLATION } from '@calbridge/core';
 import {
   AuditService,
@@ -5,6 +6,7 @@ import {
   BookingEventPayload,
   customerActor,
   CustomerJobsService,
+  customerEventUid,
   isActiveStatus,
   JobRecord,
   JobsRepository,
@@ -66,6 +68,32 @@ export class ManageBookingService {
 
   async view(token: string): Promise<ManagedBookingView> {
     return this.toView(await this.resolve(token));
+  }
+
+  /**
+   * The booking as a calendar file for the customer's own calendar ("add to calendar"): a plain
+   * RFC 5545 calendar (no iTIP METHOD, so no ORGANIZER rules apply) through the shared codec, in
+   * the venue's zone with its VTIMEZONE. The UID is the job's invitation UID, so the file and the
+   * emailed invitations are one event in the customer's calendar; SEQUENCE is the job's version,
+   * so a file saved after a move replaces the one saved before it.
+   */
+  async calendarFile(token: string): Promise<string> {
+    const { record, venue, service } = await this.resolve(token);
+    const manageUrl = this.links.url(venue.id, token);
+    const event = renderEvent({
+      uid: customerEventUid(record.job.id),
+      sequence: record.job.version,
+      stamp: new Date(),
+      start: record.job.startsAt,
+      end: record.job.endsAt,
+      zone: venue.timezone,
+      summary: `${service.name} at ${venue.name}`,
+      location: venue.name,
+      description: `Booked online. To move or cancel it: ${manageUrl}`,
+      url: manageUrl,
+      status: 'CONFIRMED',
+    });
+    return renderCalendar({ prodId: '-//calbridge//booking//EN' }, [event]);
   }
 
   async reschedule(token: string, dto: RescheduleBookingDto): Promise<ManagedBookingView> {

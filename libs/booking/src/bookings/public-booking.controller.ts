@@ -1,5 +1,5 @@
 import { ParseIdPipe, Public, PublicRateLimitGuard } from '@calbridge/core';
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AvailabilityService } from '../availability/availability.service';
 import { PublicAvailabilityQueryDto } from '../availability/dto/availability-query.dto';
@@ -46,6 +46,15 @@ export class PublicBookingController {
   @ApiOperation({ summary: "The customer's booking behind a manage link (404 for any invalid link)" })
   view(@Param('token') token: string) {
     return this.manage.view(token);
+  }
+
+  @Get('bookings/:token/calendar.ics')
+  @Header('Content-Type', 'text/calendar; charset=utf-8')
+  @Header('Content-Disposition', 'attachment; filename="appointment.ics"')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'The booking as an .ics file for the customer\'s own calendar (404 for any invalid link)' })
+  calendarFile(@Param('token') token: string): Promise<string> {
+    return this.manage.calendarFile(token);
   }
 
   @Post('bookings/:token/reschedule')

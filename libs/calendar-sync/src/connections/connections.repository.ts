@@ -246,14 +246,6 @@ export class ConnectionsRepository {
     return rows.map((r) => r.id);
   }
 
-  /** The zone of a staff member's first venue: floating times and all-day events are read in it. */
-  async staffZone(staffId: string): Promise<string> {
-    const rows: Array<{ timezone: string }> = await this.dataSource.query(
-      `SELECT v.timezone FROM staff_venues sv JOIN venues v ON v.id = sv.venue_id WHERE sv.staff_id = $1 ORDER BY sv.created_at, v.id LIMIT 1`,
-      [staffId],
-    );
-    return rows[0]?.timezone ?? 'UTC';
-  }
 
   /** Staff whose connections' calendars hold blocked slots (nightly conflict sweep). */
   async staffWithExternalSlots(): Promise<string[]> {

@@ -6,12 +6,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CredentialsVault } from '../credentials/credentials-vault.service';
-import { ChannelsService } from '../engine/channels.service';
-import type { ConnectedAccount, ConnectInput } from '../providers/calendar-provider';
+import { ChannelsService } from '../webhooks/channels.service';
+import type { ConnectInput } from '../providers/calendar-provider';
 import { ProviderError } from '../providers/provider-error';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { assertServerUrlAllowed, ServerNotAllowedError } from '../providers/caldav/server-url-policy';
-import { ExternalSlotsRepository } from '../pull/external-slots.repository';
+import { PulledSlots } from '../pull/pulled-slots';
 import { PushedEventsRepository } from '../push/pushed-events.repository';
 import { SyncQueues } from '../queues/sync-queues.service';
 import { syncConfig } from '../sync.config';
@@ -101,7 +101,7 @@ export class ConnectionsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly connections: ConnectionsRepository,
-    private readonly slots: ExternalSlotsRepository,
+    private readonly slots: PulledSlots,
     private readonly ledger: PushedEventsRepository,
     private readonly registry: ProviderRegistry,
     private readonly vault: CredentialsVault,
@@ -142,12 +142,7 @@ export class ConnectionsService {
   async connect(principal: Principal, staffId: string, providerKey: string, input: ConnectInput): Promise<{ created: boolean; view: ConnectionView }> {
     await this.requireOwner(principal, staffId);
     const provider = this.registry.get(providerKey);
-    let account: ConnectedAccount;
-    try {
-      account = await provider.connect(input);
-    } catch (error) {
-      throw error instanceof ProviderError ? error : provider.classifyError(error);
-    }
+    const account = await this.registry.call(provider, () => provider.connect(input));
     const actor = actorOf(principal);
     const { id, created } = await this.dataSource.transaction(async (em) => {
       const existing = await this.connections.findByAccount(em, staffId, provider.key, account.accountId);

@@ -9,9 +9,9 @@ import { DataSource } from 'typeorm';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import { LIVE_STATUSES, SyncConnection } from '../connections/entities/sync-connection.entity';
 import { ProviderError } from '../providers/provider-error';
-import { SYNC_ACTOR } from '../pull/pull.service';
+import { SYNC_ACTOR } from './sync-actor';
 import { ConnectionSemaphore } from '../queues/connection-semaphore';
-import { RetryLaterError } from '../queues/sync-jobs';
+import { RetryLaterError } from '../queues/sync-tasks';
 import { syncConfig } from '../sync.config';
 import { decide, onSuccess } from './sync-error-policy';
 

@@ -3,14 +3,15 @@ import { Processor } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { SYNC_ACTOR } from '../pull/pull.service';
-import { CONFLICTS_JOB_NAMES, ConflictsJob, SYNC_CONFLICTS_QUEUE, syncBackoffStrategy } from '../queues/sync-jobs';
-import { JobHandlers, TypedWorkerHost } from '../queues/typed-worker-host';
+import { SYNC_ACTOR } from '../engine/sync-actor';
+import { CONFLICTS_TASK_NAMES, ConflictsTask, SYNC_CONFLICTS_QUEUE, syncBackoffStrategy } from '../queues/sync-tasks';
+import { TaskHandlers, TaskWorkerHost } from '../queues/task-worker-host';
 
 /** Conflict detection sweeps (nightly, and after bulk slot changes): the same refresh, outside a request. */
 @Processor(SYNC_CONFLICTS_QUEUE, { settings: { backoffStrategy: syncBackoffStrategy } })
-export class ConflictsProcessor extends TypedWorkerHost<ConflictsJob> {
-  protected readonly jobNames = CONFLICTS_JOB_NAMES;
+export class ConflictsProcessor extends TaskWorkerHost<ConflictsTask> {
+  protected readonly taskNames = CONFLICTS_TASK_NAMES;
+  protected override readonly concurrency = 1;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -19,13 +20,9 @@ export class ConflictsProcessor extends TypedWorkerHost<ConflictsJob> {
     super();
   }
 
-  protected concurrency(): number {
-    return 1;
-  }
-
-  protected handlers(): JobHandlers<ConflictsJob> {
+  protected handlers(): TaskHandlers<ConflictsTask> {
     return {
-      'conflicts.refresh': (job: Job<ConflictsJob['data']>) =>
+      'conflicts.refresh': (job: Job<ConflictsTask['data']>) =>
         this.dataSource.transaction(async (em) => {
           // No schedule change here (only the conflict rows follow), so no schedule version bump.
           const result = await this.conflicts.refresh(em, job.data.staffIds, SYNC_ACTOR);

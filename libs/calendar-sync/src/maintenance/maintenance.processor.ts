@@ -1,34 +1,27 @@
 import { Processor } from '@nestjs/bullmq';
-import { Inject } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
 import type { Job } from 'bullmq';
 import { ConnectionRunner } from '../engine/connection-runner.service';
 import { PushService } from '../push/push.service';
-import { MAINTENANCE_JOB_NAMES, MaintenanceJob, SYNC_MAINTENANCE_QUEUE, syncBackoffStrategy } from '../queues/sync-jobs';
-import { JobHandlers, TypedWorkerHost } from '../queues/typed-worker-host';
-import { syncConfig } from '../sync.config';
+import { MAINTENANCE_TASK_NAMES, MaintenanceTask, SYNC_MAINTENANCE_QUEUE, syncBackoffStrategy } from '../queues/sync-tasks';
+import { TaskHandlers, TaskWorkerHost } from '../queues/task-worker-host';
 import { MaintenanceService } from './maintenance.service';
 
-type Data<N extends MaintenanceJob['name']> = Extract<MaintenanceJob, { name: N }>['data'];
+type Data<N extends MaintenanceTask['name']> = Extract<MaintenanceTask, { name: N }>['data'];
 
 @Processor(SYNC_MAINTENANCE_QUEUE, { settings: { backoffStrategy: syncBackoffStrategy } })
-export class MaintenanceProcessor extends TypedWorkerHost<MaintenanceJob> {
-  protected readonly jobNames = MAINTENANCE_JOB_NAMES;
+export class MaintenanceProcessor extends TaskWorkerHost<MaintenanceTask> {
+  protected readonly taskNames = MAINTENANCE_TASK_NAMES;
+  protected override readonly concurrency = (workerConcurrency: number) => Math.ceil(workerConcurrency / 2);
 
   constructor(
     private readonly runner: ConnectionRunner,
     private readonly maintenance: MaintenanceService,
     private readonly push: PushService,
-    @Inject(syncConfig.KEY) private readonly config: ConfigType<typeof syncConfig>,
   ) {
     super();
   }
 
-  protected concurrency(): number {
-    return Math.max(1, Math.ceil(this.config.queues.workerConcurrency / 2));
-  }
-
-  protected handlers(): JobHandlers<MaintenanceJob> {
+  protected handlers(): TaskHandlers<MaintenanceTask> {
     return {
       'maintenance.tick': () => this.maintenance.tick(),
       'maintenance.reconcile': () => this.maintenance.reconcile(),

@@ -6,12 +6,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import type { SyncConnection } from '../connections/entities/sync-connection.entity';
-import { AccountContexts } from '../engine/account-contexts.service';
-import { ChannelsService } from '../engine/channels.service';
-import { ProviderError } from '../providers/provider-error';
+import { AccountContexts } from '../credentials/account-contexts.service';
+import { ChannelsService } from '../webhooks/channels.service';
 import { ProviderRegistry } from '../providers/provider-registry';
-import { ExternalSlotsRepository } from '../pull/external-slots.repository';
-import { SYNC_ACTOR } from '../pull/pull.service';
+import { PulledSlots } from '../pull/pulled-slots';
+import { SYNC_ACTOR } from '../engine/sync-actor';
 import { PushService } from '../push/push.service';
 import { PushedEventsRepository } from '../push/pushed-events.repository';
 import { SyncQueues } from '../queues/sync-queues.service';
@@ -37,7 +36,7 @@ export class MaintenanceService implements OnModuleDestroy {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly connections: ConnectionsRepository,
     private readonly ledger: PushedEventsRepository,
-    private readonly slots: ExternalSlotsRepository,
+    private readonly slots: PulledSlots,
     private readonly push: PushService,
     private readonly queues: SyncQueues,
     private readonly registry: ProviderRegistry,
@@ -105,7 +104,7 @@ export class MaintenanceService implements OnModuleDestroy {
       await this.channels.stopAll(connection.id, provider, account);
       if (removePushedEvents) removed = await this.push.removeAll(connection);
     } catch (error) {
-      const classified = error instanceof ProviderError ? error : provider.classifyError(error);
+      const classified = this.registry.classify(provider, error);
       if (classified.code === 'Transient' || classified.code === 'RateLimited') throw classified;
       this.logger.warn({ connectionId: connection.id, code: classified.code }, `Cleanup after disconnect ended early: ${classified.message}`);
       await this.channels.stopAll(connection.id, provider, null);

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiError } from '@calbridge/core';
 import type { CalendarProvider } from './calendar-provider';
+import { ProviderError } from './provider-error';
 
 /** Multi-provider token: every provider module contributes its implementation under it. */
 export const CALENDAR_PROVIDERS = Symbol('CALENDAR_PROVIDERS');
@@ -23,6 +24,20 @@ export class ProviderRegistry {
     const provider = this.byKey.get(key);
     if (!provider) throw ApiError.unprocessable('PROVIDER_UNAVAILABLE', `The calendar provider "${key}" is not enabled here`);
     return provider;
+  }
+
+  /** Runs a call to a provider: whatever it throws leaves as a ProviderError (the provider's classification). */
+  async call<T>(provider: CalendarProvider, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw this.classify(provider, error);
+    }
+  }
+
+  /** An error a provider call threw, as a ProviderError (already classified ones pass through). */
+  classify(provider: CalendarProvider, error: unknown): ProviderError {
+    return error instanceof ProviderError ? error : provider.classifyError(error);
   }
 
   keys(): string[] {

@@ -1,5 +1,5 @@
 import { MetricsService } from '@calbridge/core';
-import { AuditService, BlockedSlotsService, ConflictsService, StaffRepository, systemActor } from '@calbridge/scheduling';
+import { AuditService, BlockedSlotsService, ConflictsService, JobSnapshots, SlotChanges, StaffRepository } from '@calbridge/scheduling';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -7,15 +7,15 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import type { SyncCalendar } from '../connections/entities/sync-calendar.entity';
 import type { SyncConnection } from '../connections/entities/sync-connection.entity';
-import { AccountContexts } from '../engine/account-contexts.service';
-import { ChannelsService } from '../engine/channels.service';
+import { AccountContexts } from '../credentials/account-contexts.service';
+import { ChannelsService } from '../webhooks/channels.service';
 import type { AccountContext, CalendarProvider, CalendarRef, PullRequest, PullResult } from '../providers/calendar-provider';
 import { ProviderError } from '../providers/provider-error';
+import { SYNC_ACTOR } from '../engine/sync-actor';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { syncConfig } from '../sync.config';
-import { ExternalSlotsRepository, SlotChanges } from './external-slots.repository';
+import { PulledSlots } from './pulled-slots';
 
-export const SYNC_ACTOR = systemActor('calendar-sync');
 const SLOT_REASON = 'Busy (connected calendar)';
 
 export interface PullOptions {
@@ -47,11 +47,12 @@ export class PullService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly connections: ConnectionsRepository,
-    private readonly slots: ExternalSlotsRepository,
+    private readonly slots: PulledSlots,
     private readonly registry: ProviderRegistry,
     private readonly accounts: AccountContexts,
     private readonly channels: ChannelsService,
     private readonly staff: StaffRepository,
+    private readonly schedule: JobSnapshots,
     private readonly conflicts: ConflictsService,
     private readonly audit: AuditService,
     private readonly blockedSlots: BlockedSlotsService,
@@ -68,15 +69,15 @@ export class PullService {
     const calendars = (await this.connections.calendars(connection.id)).filter((c) => c.pull && !c.removedAt);
     const summary: PullSummary = { calendars: calendars.length, events: 0, deleted: 0, resyncs: 0, slots: { created: 0, updated: 0, deleted: 0 } };
     if (!calendars.length) return summary;
-    const account = await this.call(provider, () => this.accounts.for(connection));
-    const zone = await this.connections.staffZone(connection.staffId);
+    const account = await this.registry.call(provider, () => this.accounts.for(connection));
+    const zone = await this.schedule.staffZone(connection.staffId);
     const firstSync = calendars.some((c) => !c.cursor) || options.full;
     if (firstSync && connection.status === 'active') await this.connections.markSyncing(connection.id);
     for (const calendar of calendars) {
       try {
         await this.pullCalendar(provider, account, connection, calendar, zone, options, summary);
       } catch (error) {
-        const classified = error instanceof ProviderError ? error : provider.classifyError(error);
+        const classified = this.registry.classify(provider, error);
         if (classified.code !== 'NotFound') throw classified;
         // The calendar itself is gone: stop pulling it and drop what it blocked.
         await this.removeCalendar(connection, calendar);
@@ -178,19 +179,10 @@ export class PullService {
   /** One pull; an expired cursor the provider reports by throwing (e.g. Google's 410) counts as `cursor_expired` too. */
   private async pullOnce(provider: CalendarProvider, account: AccountContext, ref: CalendarRef, request: PullRequest): Promise<PullResult> {
     try {
-      return await this.call(provider, () => provider.pullChanges(account, ref, request));
+      return await this.registry.call(provider, () => provider.pullChanges(account, ref, request));
     } catch (error) {
       if (ProviderError.is(error, 'CursorExpired') && request.cursor !== null) return { kind: 'cursor_expired', reason: error.message };
       throw error;
-    }
-  }
-
-  /** Provider calls: whatever they throw leaves as the provider's classification. */
-  private async call<T>(provider: CalendarProvider, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      throw error instanceof ProviderError ? error : provider.classifyError(error);
     }
   }
 }

@@ -1,5 +1,7 @@
 import { readEventResource, renderEventResource } from '../providers/caldav/event-resource';
-import { buildOutboundEvent, connectionKeyPrefix, contentHash, eventKey, isEventKey, JobSnapshot, OutboundPolicy } from './outbound-event';
+import type { JobSnapshot } from '@calbridge/scheduling';
+import { connectionKeyPrefix, eventKey, isEventKey } from '../providers/event-key';
+import { buildOutboundEvent, contentHash, OutboundPolicy } from './outbound-event';
 
 const job = (over: Partial<JobSnapshot> = {}): JobSnapshot => ({
   id: '7d0c8f8e-7d0a-4a53-9d43-0b6a7d1f7c11',

@@ -1,25 +1,8 @@
-import { calendarStatusOf, JobStatus, redactedClientName } from '@calbridge/scheduling';
+import { calendarStatusOf, JobSnapshot, redactedClientName } from '@calbridge/scheduling';
 import { createHash } from 'node:crypto';
 import type { OutboundEvent } from '../providers/calendar-provider';
+import { eventKey } from '../providers/event-key';
 
-/** What the engine knows about a job when deciding what a staff member's calendar should show. */
-export interface JobSnapshot {
-  id: string;
-  title: string;
-  service: string | null;
-  location: string | null;
-  remoteUrl: string | null;
-  remoteDetails: string | null;
-  startsAt: Date;
-  endsAt: Date;
-  allDay: boolean;
-  status: JobStatus;
-  version: number;
-  timezone: string;
-  customer: { firstName: string; lastName: string } | null;
-  /** Staff assigned to the job now. */
-  staffIds: string[];
-}
 
 export interface OutboundPolicy {
   /** Cancelled and no-show jobs: removed from the calendar, or kept and marked cancelled. */
@@ -32,42 +15,6 @@ export interface OutboundPolicy {
   notBefore: Date;
 }
 
-
-/**
- * Deterministic key of a job's event in one connection: `cb` + 6 characters naming the
- * connection + 26 naming the job, all base32hex (valid as a Google event id, a CalDAV file
- * name and UID local part, a Graph transactionId).
- */
-export function eventKey(connectionId: string, jobId: string): string {
-  return connectionKeyPrefix(connectionId) + base32hex(createHash('sha256').update(`${connectionId}:${jobId}`).digest()).slice(0, 26);
-}
-
-/** Whether a value has the shape of an event key (`cb` + 32 base32hex characters): how pulls recognise events calbridge pushed. */
-export function isEventKey(value: unknown): boolean {
-  return typeof value === 'string' && /^cb[0-9a-v]{32}$/.test(value);
-}
-
-/** The start every key of this connection shares (drift repair finds the connection's own events by it). */
-export function connectionKeyPrefix(connectionId: string): string {
-  return `cb${base32hex(createHash('sha256').update(connectionId).digest()).slice(0, 6)}`;
-}
-
-function base32hex(bytes: Buffer): string {
-  const alphabet = '0123456789abcdefghijklmnopqrstuv';
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += alphabet[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    value &= (1 << bits) - 1;
-  }
-  return out;
-}
 
 /**
  * The event a staff member's calendar should show for a job, or null when it should show none

@@ -1,17 +1,18 @@
 import { MetricsService } from '@calbridge/core';
-import { DomainEventMessage, JobEventType, JobRecord, JobsRepository } from '@calbridge/scheduling';
+import { DomainEventMessage, JobEventType, JobSnapshot, JobSnapshots } from '@calbridge/scheduling';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import type { SyncCalendar } from '../connections/entities/sync-calendar.entity';
 import type { SyncConnection } from '../connections/entities/sync-connection.entity';
-import { AccountContexts } from '../engine/account-contexts.service';
+import { AccountContexts } from '../credentials/account-contexts.service';
 import type { AccountContext, CalendarProvider, CalendarRef } from '../providers/calendar-provider';
 import { ProviderError } from '../providers/provider-error';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { SyncQueues } from '../queues/sync-queues.service';
 import { syncConfig } from '../sync.config';
-import { buildOutboundEvent, connectionKeyPrefix, eventKey, JobSnapshot } from './outbound-event';
+import { connectionKeyPrefix, eventKey } from '../providers/event-key';
+import { buildOutboundEvent } from './outbound-event';
 import { PushedEventRow, PushedEventsRepository } from './pushed-events.repository';
 
 const BATCH = 100;
@@ -39,7 +40,7 @@ export class PushService {
   constructor(
     private readonly connections: ConnectionsRepository,
     private readonly ledger: PushedEventsRepository,
-    private readonly jobs: JobsRepository,
+    private readonly jobs: JobSnapshots,
     private readonly registry: ProviderRegistry,
     private readonly accounts: AccountContexts,
     private readonly queues: SyncQueues,
@@ -69,16 +70,16 @@ export class PushService {
    */
   async reconcile(connection: SyncConnection, inventory: boolean): Promise<{ marked: number; orphansRemoved: number }> {
     const since = new Date(Date.now() - this.config.pull.windowPastDays * 86_400_000);
-    const assigned = await this.ledger.assignedJobs(connection.staffId, since);
+    const assigned = await this.jobs.assignedTo(connection.staffId, since);
     await this.ledger.markPending(assigned.map((a) => ({ connectionId: connection.id, jobId: a.jobId, eventKey: eventKey(connection.id, a.jobId), version: a.version })));
     const marked = await this.ledger.markAllPending(connection.id);
     let orphansRemoved = 0;
     const pushCalendar = (await this.connections.calendars(connection.id)).find((c) => c.push && !c.removedAt);
     const provider = this.registry.get(connection.provider);
     if (inventory && pushCalendar && provider.inventory) {
-      const account = await this.call(provider, () => this.accounts.for(connection));
+      const account = await this.registry.call(provider, () => this.accounts.for(connection));
       const ref = calendarRef(pushCalendar);
-      const items = await this.call(provider, () => provider.inventory!(account, ref, connectionKeyPrefix(connection.id)));
+      const items = await this.registry.call(provider, () => provider.inventory!(account, ref, connectionKeyPrefix(connection.id)));
       const rows = await this.ledger.all(connection.id);
       const byKey = new Map(items.map((i) => [i.key, i]));
       const mapped = new Set(rows.map((r) => r.eventKey));
@@ -89,7 +90,7 @@ export class PushService {
       await this.ledger.markStale(connection.id, missing, true);
       await this.ledger.markStale(connection.id, edited, false);
       for (const orphan of items.filter((i) => !mapped.has(i.key))) {
-        await this.call(provider, () => provider.deleteEvent(account, ref, { key: orphan.key, externalId: orphan.externalId, etag: orphan.etag }));
+        await this.registry.call(provider, () => provider.deleteEvent(account, ref, { key: orphan.key, externalId: orphan.externalId, etag: orphan.etag }));
         orphansRemoved++;
       }
     }
@@ -108,13 +109,13 @@ export class PushService {
       if (!rows.length) return summary;
       const calendars = await this.connections.calendars(connection.id);
       const pushCalendar = calendars.find((c) => c.push && !c.removedAt) ?? null;
-      const records = new Map((await this.jobs.records(rows.map((r) => r.jobId))).map((r) => [r.job.id, r]));
-      account ??= await this.call(provider, () => this.accounts.for(connection));
+      const snapshots = await this.jobs.byIds(rows.map((r) => r.jobId));
+      account ??= await this.registry.call(provider, () => this.accounts.for(connection));
       for (const row of rows) {
         done.push(row.jobId);
         summary.processed++;
         try {
-          const outcome = await this.pushOne(provider, account, connection, row, records.get(row.jobId) ?? null, pushCalendar, calendars);
+          const outcome = await this.pushOne(provider, account, connection, row, snapshots.get(row.jobId) ?? null, pushCalendar, calendars);
           summary[outcome]++;
           this.outcomes.inc({ provider: provider.key, outcome });
         } catch (error) {
@@ -142,13 +143,13 @@ export class PushService {
     account: AccountContext,
     connection: SyncConnection,
     row: PushedEventRow,
-    record: JobRecord | null,
+    snapshot: JobSnapshot | null,
     pushCalendar: SyncCalendar | null,
     calendars: SyncCalendar[],
   ): Promise<'written' | 'deleted' | 'unchanged'> {
-    const version = record?.job.version ?? row.desiredVersion;
+    const version = snapshot?.version ?? row.desiredVersion;
     const desired = pushCalendar
-      ? buildOutboundEvent(record ? snapshotOf(record) : null, { connectionId: connection.id, staffId: connection.staffId }, {
+      ? buildOutboundEvent(snapshot, { connectionId: connection.id, staffId: connection.staffId }, {
           cancelled: this.config.push.cancelled,
           includeClientNames: connection.includeClientNames,
           platformJobUrl: this.config.push.platformJobUrl,
@@ -166,14 +167,14 @@ export class PushService {
 
     // Nothing to show: remove whatever may have been written (also after a crash before the mapping write).
     if (!desired || !pushCalendar) {
-      if (whereRef) await this.call(provider, () => provider.deleteEvent(account, whereRef, { key: row.eventKey, externalId: row.externalId, etag: row.etag }));
+      if (whereRef) await this.registry.call(provider, () => provider.deleteEvent(account, whereRef, { key: row.eventKey, externalId: row.externalId, etag: row.etag }));
       await this.ledger.forget(connection.id, row.jobId, Math.max(version, row.desiredVersion));
       return whereRef ? 'deleted' : 'unchanged';
     }
 
     // The push calendar changed: the event moves.
     if (whereRef && row.calendarId !== pushCalendar.id) {
-      await this.call(provider, () => provider.deleteEvent(account, whereRef, { key: row.eventKey, externalId: row.externalId, etag: row.etag }));
+      await this.registry.call(provider, () => provider.deleteEvent(account, whereRef, { key: row.eventKey, externalId: row.externalId, etag: row.etag }));
       await this.ledger.clearLocation(connection.id, row.jobId);
       row = { ...row, calendarId: null, calendarExternalId: null, externalId: null, etag: null, contentHash: null };
     }
@@ -185,7 +186,7 @@ export class PushService {
     const target = calendarRef(pushCalendar);
     if (row.calendarId !== pushCalendar.id) await this.ledger.recordIntent(connection.id, row.jobId, pushCalendar);
     const current = row.externalId ? { externalId: row.externalId, etag: row.etag } : null;
-    const written = await this.call(provider, () => provider.upsertEvent(account, target, desired, current));
+    const written = await this.registry.call(provider, () => provider.upsertEvent(account, target, desired, current));
     await this.ledger.recordWrite(connection.id, row.jobId, {
       externalId: written.externalId,
       etag: written.etag,
@@ -202,45 +203,18 @@ export class PushService {
     const provider = this.registry.get(connection.provider);
     const rows = (await this.ledger.all(connection.id)).filter((r) => r.calendarExternalId);
     if (!rows.length) return 0;
-    const account = await this.call(provider, () => this.accounts.for(connection));
+    const account = await this.registry.call(provider, () => this.accounts.for(connection));
     const calendars = await this.connections.calendars(connection.id);
     for (const row of rows) {
       const known = calendars.find((c) => c.id === row.calendarId);
       const ref: CalendarRef = known ? calendarRef(known) : { id: row.calendarId ?? '', externalId: row.calendarExternalId!, timezone: null, metadata: {} };
-      await this.call(provider, () => provider.deleteEvent(account, ref, { key: row.eventKey, externalId: row.externalId, etag: row.etag }));
+      await this.registry.call(provider, () => provider.deleteEvent(account, ref, { key: row.eventKey, externalId: row.externalId, etag: row.etag }));
       await this.ledger.forget(connection.id, row.jobId, 2_147_483_647);
     }
     return rows.length;
-  }
-
-  private async call<T>(provider: CalendarProvider, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      throw error instanceof ProviderError ? error : provider.classifyError(error);
-    }
   }
 }
 
 function calendarRef(c: SyncCalendar): CalendarRef {
   return { id: c.id, externalId: c.externalId, timezone: c.timezone, metadata: c.metadata };
-}
-
-function snapshotOf(r: JobRecord): JobSnapshot {
-  return {
-    id: r.job.id,
-    title: r.job.title,
-    service: r.job.service,
-    location: r.job.location,
-    remoteUrl: r.job.remoteUrl,
-    remoteDetails: r.job.remoteDetails,
-    startsAt: r.job.startsAt,
-    endsAt: r.job.endsAt,
-    allDay: r.job.allDay,
-    status: r.job.status,
-    version: r.job.version,
-    timezone: r.timezone,
-    customer: r.customer,
-    staffIds: r.assignments.map((a) => a.staffId),
-  };
 }

@@ -164,16 +164,6 @@ export class PushedEventsRepository {
   async deleteAll(em: EntityManager, connectionId: string): Promise<void> {
     await em.query(`DELETE FROM sync_pushed_events WHERE connection_id = $1`, [connectionId]);
   }
-
-  /** Jobs a staff member should see in their calendar: assigned, not over before `since`. */
-  async assignedJobs(staffId: string, since: Date): Promise<Array<{ jobId: string; version: number }>> {
-    const rows: Array<{ job_id: string; version: number }> = await this.dataSource.query(
-      `SELECT a.job_id, j.version FROM job_assignments a JOIN jobs j ON j.id = a.job_id
-        WHERE a.staff_id = $1 AND j.ends_at > $2`,
-      [staffId, since],
-    );
-    return rows.map((r) => ({ jobId: r.job_id, version: Number(r.version) }));
-  }
 }
 
 function toRow(r: Record<string, unknown>): PushedEventRow {

@@ -1,11 +1,8 @@
 import { DomainEventMessage, JOB_EVENT_TYPES, JobEventType, SCHEDULING_EVENTS_QUEUE } from '@calbridge/scheduling';
 import { Processor } from '@nestjs/bullmq';
-import { Inject } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
 import type { Job } from 'bullmq';
-import { syncBackoffStrategy } from '../queues/sync-jobs';
-import { JobHandlers, TypedWorkerHost } from '../queues/typed-worker-host';
-import { syncConfig } from '../sync.config';
+import { syncBackoffStrategy } from '../queues/sync-tasks';
+import { TaskHandlers, TaskWorkerHost } from '../queues/task-worker-host';
 import { PushService } from './push.service';
 
 type SchedulingEventJob = { [T in JobEventType]: { name: T; data: DomainEventMessage<T> } }[JobEventType];
@@ -15,22 +12,17 @@ type SchedulingEventJob = { [T in JobEventType]: { name: T; data: DomainEventMes
  * pushes for the live connections of the staff it affects (the push queue does the writing).
  */
 @Processor(SCHEDULING_EVENTS_QUEUE, { settings: { backoffStrategy: syncBackoffStrategy } })
-export class SchedulingEventsProcessor extends TypedWorkerHost<SchedulingEventJob> {
-  protected readonly jobNames = JOB_EVENT_TYPES;
+export class SchedulingEventsProcessor extends TaskWorkerHost<SchedulingEventJob> {
+  protected readonly taskNames = JOB_EVENT_TYPES;
 
   constructor(
     private readonly push: PushService,
-    @Inject(syncConfig.KEY) private readonly config: ConfigType<typeof syncConfig>,
   ) {
     super();
   }
 
-  protected concurrency(): number {
-    return this.config.queues.workerConcurrency;
-  }
-
-  protected handlers(): JobHandlers<SchedulingEventJob> {
+  protected handlers(): TaskHandlers<SchedulingEventJob> {
     const handle = (job: Job<DomainEventMessage<JobEventType>>) => this.push.onSchedulingEvent(job.data);
-    return Object.fromEntries(JOB_EVENT_TYPES.map((type) => [type, handle])) as JobHandlers<SchedulingEventJob>;
+    return Object.fromEntries(JOB_EVENT_TYPES.map((type) => [type, handle])) as TaskHandlers<SchedulingEventJob>;
   }
 }

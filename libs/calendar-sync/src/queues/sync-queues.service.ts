@@ -5,20 +5,20 @@ import type { JobsOptions, Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { syncConfig } from '../sync.config';
 import {
-  ConflictsJob,
-  jobId,
-  MaintenanceJob,
-  PullJob,
-  PushJob,
+  ConflictsTask,
+  taskId,
+  MaintenanceTask,
+  PullTask,
+  PushTask,
   SYNC_CONFLICTS_QUEUE,
   SYNC_MAINTENANCE_QUEUE,
   SYNC_PULL_QUEUE,
   SYNC_PUSH_QUEUE,
-} from './sync-jobs';
+} from './sync-tasks';
 
 const STAFF_CHUNK = 200;
 
-/** Producer side of the sync queues (api and worker): typed jobs, deterministic ids, one retry policy. */
+/** Producer side of the sync queues (api and worker): typed tasks, deterministic ids, one retry policy. */
 @Injectable()
 export class SyncQueues {
   constructor(
@@ -39,15 +39,15 @@ export class SyncQueues {
     if (!connectionIds.length) return;
     await this.push.addBulk(
       [...new Set(connectionIds)].map((connectionId) => ({
-        name: 'push.connection' satisfies PushJob['name'],
-        data: { connectionId, reason } satisfies PushJob['data'],
-        opts: this.options(jobId('push', connectionId, dedupe)),
+        name: 'push.connection' satisfies PushTask['name'],
+        data: { connectionId, reason } satisfies PushTask['data'],
+        opts: this.options(taskId('push', connectionId, dedupe)),
       })),
     );
   }
 
-  async requestPull(connectionId: string, data: Omit<PullJob['data'], 'connectionId'>, dedupe: string): Promise<void> {
-    await this.pull.add('pull.connection' satisfies PullJob['name'], { connectionId, ...data } satisfies PullJob['data'], this.options(jobId('pull', connectionId, dedupe)));
+  async requestPull(connectionId: string, data: Omit<PullTask['data'], 'connectionId'>, dedupe: string): Promise<void> {
+    await this.pull.add('pull.connection' satisfies PullTask['name'], { connectionId, ...data } satisfies PullTask['data'], this.options(taskId('pull', connectionId, dedupe)));
   }
 
   /**
@@ -55,29 +55,29 @@ export class SyncQueues {
    * notifications change nothing; one arriving while it runs queues exactly one more (it may
    * have listed the calendar before that change), so a burst costs a pull or two and loses nothing.
    */
-  async requestNotifiedPull(connectionId: string, data: Omit<PullJob['data'], 'connectionId'>): Promise<void> {
-    await this.pull.add('pull.connection' satisfies PullJob['name'], { connectionId, ...data } satisfies PullJob['data'], {
-      ...this.options(jobId('pull', connectionId, 'n', randomUUID())),
-      deduplication: { id: jobId('pull-notified', connectionId, data.full ? 'full' : 'changes'), keepLastIfActive: true },
+  async requestNotifiedPull(connectionId: string, data: Omit<PullTask['data'], 'connectionId'>): Promise<void> {
+    await this.pull.add('pull.connection' satisfies PullTask['name'], { connectionId, ...data } satisfies PullTask['data'], {
+      ...this.options(taskId('pull', connectionId, 'n', randomUUID())),
+      deduplication: { id: taskId('pull-notified', connectionId, data.full ? 'full' : 'changes'), keepLastIfActive: true },
     });
   }
 
-  async requestMaintenance<J extends MaintenanceJob>(name: J['name'], data: J['data'], dedupe: string): Promise<void> {
-    await this.maintenance.add(name, data, this.options(jobId(name.replace('.', '-'), dedupe)));
+  async requestMaintenance<J extends MaintenanceTask>(name: J['name'], data: J['data'], dedupe: string): Promise<void> {
+    await this.maintenance.add(name, data, this.options(taskId(name.replace('.', '-'), dedupe)));
   }
 
   async refreshConflicts(staffIds: string[], dedupe: string): Promise<void> {
     const ids = [...new Set(staffIds)].sort();
-    const jobs = [];
+    const tasks = [];
     for (let i = 0; i < ids.length; i += STAFF_CHUNK) {
       const chunk = ids.slice(i, i + STAFF_CHUNK);
-      jobs.push({
-        name: 'conflicts.refresh' satisfies ConflictsJob['name'],
-        data: { staffIds: chunk } satisfies ConflictsJob['data'],
-        opts: this.options(jobId('conflicts', dedupe, i / STAFF_CHUNK)),
+      tasks.push({
+        name: 'conflicts.refresh' satisfies ConflictsTask['name'],
+        data: { staffIds: chunk } satisfies ConflictsTask['data'],
+        opts: this.options(taskId('conflicts', dedupe, i / STAFF_CHUNK)),
       });
     }
-    if (jobs.length) await this.conflicts.addBulk(jobs);
+    if (tasks.length) await this.conflicts.addBulk(tasks);
   }
 
   private options(id: string): JobsOptions {

@@ -191,6 +191,10 @@ export const envSchema = z
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool.optional(),
     /** Delivered and given-up webhook messages (and their attempt log) are pruned after this. */
     WEBHOOK_LOG_RETENTION_DAYS: int(1, 3650).default(30),
+    /** Calendly webhook signing key (the `signing_key` given when the subscription was created); unset: /webhooks/calendly answers 404. */
+    CALENDLY_WEBHOOK_SIGNING_KEY: z.string().min(8).optional(),
+    /** How old a Calendly signature's timestamp may be (replay window). */
+    CALENDLY_WEBHOOK_TOLERANCE_SECONDS: int(10, 3600).default(180),
   })
   .superRefine((env, ctx) => {
     const pairs: Array<[string | undefined, string | undefined, string]> = [

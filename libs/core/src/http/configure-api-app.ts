@@ -31,6 +31,9 @@ function withStableErrors(parser: RequestHandler): RequestHandler {
     });
 }
 
+/** A request to `/webhooks/*` with a JSON body keeps its bytes here (for signature checks). */
+export type RequestWithRawBody = Request & { rawBody?: Buffer };
+
 /**
  * Everything about the api's HTTP surface that is not a module: a body timeout, security
  * headers, body parsing with limits and stable errors, refusal of input Postgres or the validators cannot take (inputGuard), OpenAPI
@@ -43,7 +46,18 @@ export function configureApiApp(app: NestExpressApplication): void {
   const http = app.get<{ bodyTimeoutMs: number; hstsMaxAgeSeconds: number }>(httpConfig.KEY);
   app.use(bodyTimeout(http.bodyTimeoutMs));
   app.use(securityHeaders(http));
-  app.use(withStableErrors(json({ limit: '256kb', type: ['application/json', 'application/*+json'] })));
+  app.use(
+    withStableErrors(
+      json({
+        limit: '256kb',
+        type: ['application/json', 'application/*+json'],
+        // Signed inbound webhooks (/webhooks/*) are verified over the exact bytes that arrived.
+        verify: (req, _res, buf) => {
+          if (req.url?.startsWith('/webhooks/')) (req as RequestWithRawBody).rawBody = buf;
+        },
+      }),
+    ),
+  );
   app.use(withStableErrors(urlencoded({ extended: false, limit: '64kb' })));
   app.use(inputGuard);
   app.enableShutdownHooks();

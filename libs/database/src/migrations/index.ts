@@ -4,7 +4,9 @@ import { CalendarSync1795500000000 } from './1795500000000-calendar-sync';
 import { OutboxConsumers1795600000000 } from './1795600000000-outbox-consumers';
 import { FeedHeadNotifications1795900000000 } from './1795900000000-feed-head-notifications';
 import { Booking1796000000000 } from './1796000000000-booking';
+import { OutboxXid1796200000000 } from './1796200000000-outbox-xid';
 import { Notifications1796300000000 } from './1796300000000-notifications';
+import { Calendly1796300001000 } from './1796300001000-calendly';
 import { SyncRateLimits1796400000000 } from './1796400000000-sync-rate-limits';
 
 /** Every migration, in order. New migrations are appended here (the build bundles no globs). */
@@ -15,6 +17,8 @@ export const MIGRATIONS = [
   OutboxConsumers1795600000000,
   FeedHeadNotifications1795900000000,
   Booking1796000000000,
+  OutboxXid1796200000000,
   Notifications1796300000000,
+  Calendly1796300001000,
   SyncRateLimits1796400000000,
 ];

@@ -32,6 +32,18 @@ export class BlockedSlotsRepository {
       .getMany();
   }
 
+  /** Slots of every staff member of a venue intersecting [from, to) (the dispatcher board). */
+  listForVenue(venueId: string, from: Date, to: Date): Promise<BlockedSlot[]> {
+    return this.dataSource
+      .getRepository(BlockedSlot)
+      .createQueryBuilder('s')
+      .where('s.staff_id IN (SELECT sv.staff_id FROM staff_venues sv WHERE sv.venue_id = :venueId)', { venueId })
+      .andWhere(`s.during && tstzrange(:from, :to, '[)')`, { from, to })
+      .orderBy('s.starts_at')
+      .addOrderBy('s.id')
+      .getMany();
+  }
+
   /** Slots of a staff member overlapping [from, to), in the caller's transaction. */
   overlapping(em: EntityManager, staffId: string, from: Date, to: Date): Promise<BlockedSlot[]> {
     return em

@@ -4,6 +4,7 @@ import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { assertCanActInVenue } from '../common/access';
 import { actorOf } from '../common/actor';
 import { parseTimeWindow } from '../common/time-window';
 import { ConflictsService } from '../conflicts/conflicts.service';
@@ -59,6 +60,20 @@ export class BlockedSlotsService {
     await this.staff.requireAccessible(principal, staffId);
     const window = parseTimeWindow(from, to, { maxDays: this.config.maxWindowDays, required: true })!;
     return (await this.slots.listForStaff(staffId, window.from, window.to)).map(toBlockedSlotView);
+  }
+
+  /**
+   * Every staff member's blocked time at a venue, for its dispatchers and admins: when, whose,
+   * which source. A pulled event never shows its text (it is someone's private calendar): only
+   * manual blocks, which staff write for their dispatchers, keep their reason.
+   */
+  async listForVenue(principal: Principal, venueId: string, from?: string, to?: string): Promise<BlockedSlotView[]> {
+    assertCanActInVenue(principal, venueId);
+    const window = parseTimeWindow(from, to, { maxDays: this.config.maxWindowDays, required: true })!;
+    return (await this.slots.listForVenue(venueId, window.from, window.to)).map((s) => ({
+      ...toBlockedSlotView(s),
+      reason: s.source === 'manual' ? s.reason : null,
+    }));
   }
 
   /** A manual block by the staff member themself, a dispatcher of their venue or an admin. Never pushed out. */

@@ -18,8 +18,10 @@ export interface NewAssignedJob {
   customerId: string | null;
   startsAt: Date;
   endsAt: Date;
-  /** The one performer (assigned as lead). */
-  staffId: string;
+  /** The one performer (assigned as lead); null: the job waits for a dispatcher to assign it. */
+  staffId: string | null;
+  location?: string | null;
+  remoteUrl?: string | null;
 }
 
 export interface JobChange {
@@ -54,7 +56,7 @@ export class CustomerJobsService {
     return this.staff.touchSchedules(em, staffIds);
   }
 
-  /** A confirmed job with its one performer as lead. */
+  /** A confirmed job with its one performer as lead (or, without a performer, unassigned). */
   async createAssigned(em: EntityManager, actor: Actor, input: NewAssignedJob): Promise<{ jobId: string; version: number }> {
     if (input.customerId) await this.customers.linkToVenue(em, input.customerId, input.venueId);
     const job = await this.jobs.insert(em, {
@@ -62,12 +64,22 @@ export class CustomerJobsService {
       title: input.title,
       service: input.service,
       customerId: input.customerId,
+      location: input.location ?? null,
+      remoteUrl: input.remoteUrl ?? null,
       startsAt: input.startsAt,
       endsAt: input.endsAt,
       allDay: false,
       status: 'confirmed',
       createdBy: `${actor.type}:${actor.id}`,
     });
+    if (!input.staffId) {
+      await this.audit.record(em, { actor, action: 'job.created', entityType: 'job', entityId: job.id, venueId: job.venueId, after: jobSnapshot(job) });
+      await this.outbox.append(
+        em,
+        jobEvent('job.created', { jobId: job.id, venueId: job.venueId, version: job.version, staffIds: [], affectedStaffIds: [] }),
+      );
+      return { jobId: job.id, version: job.version };
+    }
     await this.jobs.insertAssignment(em, {
       jobId: job.id,
       staffId: input.staffId,

@@ -82,3 +82,12 @@ function resolveOne(value: string, allDay: boolean, zone: string, field: string)
   }
   return instant;
 }
+
+/**
+ * The UID of a job in its customer's own calendar: the emailed invitations (REQUEST, CANCEL) and
+ * the booking page's "add to calendar" file use it, so they stay one event there. (Staff see the
+ * job under the feed's and calendar sync's own UIDs, in calendars the customer never sees.)
+ */
+export function customerEventUid(jobId: string): string {
+  return `job-${jobId}@calbridge.customer`;
+}

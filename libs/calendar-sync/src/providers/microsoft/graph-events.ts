@@ -1,6 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import type { BusyInstance, OutboundEvent, RemoteEvent } from '../calendar-provider';
-import { isEventKey } from '../../push/outbound-event';
+import { isEventKey } from '../event-key';
 
 /** A Graph event resource, as far as calbridge reads it (https://learn.microsoft.com/graph/api/resources/event). */
 export interface GraphEvent {

@@ -1,7 +1,7 @@
 import { Public } from '@calbridge/core';
 import { Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ChannelsService } from '../../engine/channels.service';
+import { ChannelsService } from './channels.service';
 
 /**
  * Google Calendar push notifications (https://developers.google.com/calendar/api/guides/push):

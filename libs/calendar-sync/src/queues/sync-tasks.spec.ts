@@ -1,9 +1,9 @@
-import { jobId, RetryLaterError, syncBackoffStrategy } from './sync-jobs';
+import { taskId, RetryLaterError, syncBackoffStrategy } from './sync-tasks';
 
 describe('sync job ids and back-off', () => {
   it('builds deterministic BullMQ ids without ":"', () => {
-    expect(jobId('push', 'c1', 'e42')).toBe('push-c1-e42');
-    expect(jobId('pull', 'a:b')).toBe('pull-a_b');
+    expect(taskId('push', 'c1', 'e42')).toBe('push-c1-e42');
+    expect(taskId('pull', 'a:b')).toBe('pull-a_b');
   });
 
   it('waits what the engine asked for (Retry-After), else exponentially from one second', () => {

@@ -2,7 +2,7 @@ import { Public } from '@calbridge/core';
 import { Body, Controller, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ChannelSignal, ChannelsService } from '../../engine/channels.service';
+import { ChannelSignal, ChannelsService } from './channels.service';
 
 /** Graph lifecycle events in the engine's terms (https://learn.microsoft.com/graph/change-notifications-lifecycle-events). */
 const LIFECYCLE_SIGNALS: Record<string, ChannelSignal> = {

@@ -1,15 +1,16 @@
 /**
- * The calendar sync queues and, per queue, the typed union of its job names and payloads.
- * Job ids are deterministic (dedupe) and never contain ':' (BullMQ forbids it in custom ids).
+ * The calendar sync queues and, per queue, the typed union of its task names and payloads. (Queue
+ * work is a "task" here; a "job" is a booking. BullMQ's own types keep their name, `Job`.)
+ * Task ids are deterministic (dedupe) and never contain ':' (BullMQ forbids it in custom ids).
  */
 export const SYNC_PUSH_QUEUE = 'calendar-sync-push';
 export const SYNC_PULL_QUEUE = 'calendar-sync-pull';
 export const SYNC_MAINTENANCE_QUEUE = 'calendar-sync-maintenance';
 export const SYNC_CONFLICTS_QUEUE = 'calendar-sync-conflicts';
 
-export type PushJob = { name: 'push.connection'; data: { connectionId: string; reason: string } };
+export type PushTask = { name: 'push.connection'; data: { connectionId: string; reason: string } };
 
-export type PullJob = {
+export type PullTask = {
   name: 'pull.connection';
   data: {
     connectionId: string;
@@ -21,25 +22,25 @@ export type PullJob = {
   };
 };
 
-export type MaintenanceJob =
+export type MaintenanceTask =
   | { name: 'maintenance.tick'; data: Record<string, never> }
   | { name: 'maintenance.reconcile'; data: Record<string, never> }
   | { name: 'push.reconcile'; data: { connectionId: string; inventory: boolean } }
   | { name: 'connection.purge'; data: { connectionId: string; removePushedEvents: boolean } };
 
-export type ConflictsJob = { name: 'conflicts.refresh'; data: { staffIds: string[] } };
+export type ConflictsTask = { name: 'conflicts.refresh'; data: { staffIds: string[] } };
 
-export type QueueJob = { name: string; data: unknown };
+export type QueueTask = { name: string; data: unknown };
 
-export const PUSH_JOB_NAMES = ['push.connection'] as const satisfies ReadonlyArray<PushJob['name']>;
-export const PULL_JOB_NAMES = ['pull.connection'] as const satisfies ReadonlyArray<PullJob['name']>;
-export const MAINTENANCE_JOB_NAMES = ['maintenance.tick', 'maintenance.reconcile', 'push.reconcile', 'connection.purge'] as const satisfies ReadonlyArray<
-  MaintenanceJob['name']
+export const PUSH_TASK_NAMES = ['push.connection'] as const satisfies ReadonlyArray<PushTask['name']>;
+export const PULL_TASK_NAMES = ['pull.connection'] as const satisfies ReadonlyArray<PullTask['name']>;
+export const MAINTENANCE_TASK_NAMES = ['maintenance.tick', 'maintenance.reconcile', 'push.reconcile', 'connection.purge'] as const satisfies ReadonlyArray<
+  MaintenanceTask['name']
 >;
-export const CONFLICTS_JOB_NAMES = ['conflicts.refresh'] as const satisfies ReadonlyArray<ConflictsJob['name']>;
+export const CONFLICTS_TASK_NAMES = ['conflicts.refresh'] as const satisfies ReadonlyArray<ConflictsTask['name']>;
 
-/** A BullMQ custom job id from parts: ':' is reserved by BullMQ, so parts are joined with '-'. */
-export function jobId(...parts: Array<string | number>): string {
+/** A BullMQ custom job id for a task, from parts: ':' is reserved by BullMQ, so parts are joined with '-'. */
+export function taskId(...parts: Array<string | number>): string {
   return parts.map((p) => String(p).replace(/:/g, '_')).join('-');
 }
 

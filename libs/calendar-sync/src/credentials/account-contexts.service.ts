@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import type { SyncConnection } from '../connections/entities/sync-connection.entity';
-import { CredentialsVault } from '../credentials/credentials-vault.service';
+import { CredentialsVault } from './credentials-vault.service';
 import type { AccountContext, ProviderCredentials } from '../providers/calendar-provider';
 import { ProviderError } from '../providers/provider-error';
 

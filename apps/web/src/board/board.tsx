@@ -1,0 +1,517 @@
+import type { JSX } from 'preact';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { DateTime } from 'luxon';
+import type { Api } from '../lib/api';
+import { ApiError, describeError } from '../lib/errors';
+import { formatRange, fromFloating, toFloating, zoneLabel } from '../lib/time';
+import type { BlockedSlot, Conflict, ConnectionOverview, Job, Staff, Venue } from '../lib/types';
+import { Badge, STATUS_LABEL } from '../ui/parts';
+import { ConflictsPanel } from '../pages/dispatch';
+import { BoardEvent, buildEvents, buildLanes, HEALTH_TEXT, Lane, reassignment, UNASSIGNED } from './board-model';
+import { Calendar, createCalendar, destroyCalendar, dropBrokenTableRoles, PLUGINS } from './calendar';
+import { ConflictDetail, ConflictDialog, PendingConflict } from './conflict-dialog';
+import { JobDraft, JobPanel, NewJobPanel } from './job-panel';
+
+export type BoardView = 'day' | 'week';
+
+type PanelState = null | { kind: 'new'; startsAt: string; endsAt: string; lane: string | null } | { kind: 'job'; jobId: string };
+
+interface Props {
+  api: Api;
+  venue: Venue;
+  staff: Staff[];
+  view: BoardView;
+  date: string;
+  onNavigate: (view: BoardView, date: string) => void;
+}
+
+/** The window the board shows, in the venue's zone: a day, or a Monday-to-Sunday week. */
+export function boardWindow(view: BoardView, date: string, zone: string): { from: string; to: string } {
+  const start = DateTime.fromISO(date, { zone }).startOf(view === 'day' ? 'day' : 'week');
+  return { from: start.toISO() ?? '', to: start.plus(view === 'day' ? { days: 1 } : { weeks: 1 }).toISO() ?? '' };
+}
+
+/**
+ * The dispatcher board for one venue: a lane per staff member (and one for unassigned jobs),
+ * jobs coloured by status, blocked time as "Busy", open conflicts outlined on both sides.
+ * Select a range to create a job; drag to reschedule or to move it to another lane; resize to
+ * change its length; click to edit, assign or cancel. Everything is in the venue's zone.
+ */
+export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX.Element {
+  const zone = venue.timezone;
+  const window = useMemo(() => boardWindow(view, date, zone), [view, date, zone]);
+  const [jobs, setJobs] = useState<Map<string, Job>>(new Map());
+  const [slots, setSlots] = useState<BlockedSlot[]>([]);
+  const [conflicts, setConflicts] = useState<Conflict[]>([]);
+  const [connections, setConnections] = useState<ConnectionOverview[]>([]);
+  const [state, setState] = useState<{ loading: boolean; error: string | null; partial: string[] }>({ loading: true, error: null, partial: [] });
+  const [panel, setPanel] = useState<PanelState>(null);
+  const [panelNotice, setPanelNotice] = useState<string | null>(null);
+  const [pending, setPending] = useState<PendingConflict | null>(null);
+  const [overriding, setOverriding] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const jobsRef = useRef(jobs);
+  jobsRef.current = jobs;
+  const lanes = useMemo(() => buildLanes(staff, connections), [staff, connections]);
+  const staffName = useCallback((id: string) => staff.find((s) => s.id === id)?.name ?? 'A staff member', [staff]);
+
+  // ---- loading ----
+  const loadGeneration = useRef(0);
+  const load = useCallback(async () => {
+    const mine = ++loadGeneration.current;
+    setState((s) => ({ ...s, loading: true }));
+    const [j, b, c, h] = await Promise.allSettled([
+      api.allJobs({ venueId: venue.id, ...window }),
+      api.venueBlockedSlots(venue.id, window.from, window.to),
+      api.conflicts({ venueId: venue.id, status: 'open' }),
+      api.connectionsOverview(venue.id),
+    ]);
+    if (mine !== loadGeneration.current) return;
+    if (j.status === 'rejected') {
+      setState({ loading: false, error: describeError(j.reason), partial: [] });
+      return;
+    }
+    setJobs(new Map(j.value.map((x) => [x.id, x])));
+    const partial: string[] = [];
+    if (b.status === 'fulfilled') setSlots(b.value);
+    else partial.push(`blocked time (${describeError(b.reason)})`);
+    if (c.status === 'fulfilled') setConflicts(c.value);
+    else partial.push(`conflicts (${describeError(c.reason)})`);
+    if (h.status === 'fulfilled') setConnections(h.value);
+    else partial.push(`calendar health (${describeError(h.reason)})`);
+    setState({ loading: false, error: null, partial });
+  }, [api, venue.id, window.from, window.to]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const refreshJob = useCallback(
+    async (id: string) => {
+      try {
+        const job = await api.job(id);
+        setJobs((m) => new Map(m).set(job.id, job));
+        jobsRef.current = new Map(jobsRef.current).set(job.id, job);
+        return job;
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 404) {
+          setJobs((m) => {
+            const n = new Map(m);
+            n.delete(id);
+            return n;
+          });
+        }
+        return null;
+      }
+    },
+    [api],
+  );
+  const refreshConflicts = useCallback(async () => {
+    try {
+      setConflicts(await api.conflicts({ venueId: venue.id, status: 'open' }));
+    } catch {
+      /* the panel keeps what it had; the next load retries */
+    }
+  }, [api, venue.id]);
+
+  // ---- changes (each may hit a conflict or a stale version) ----
+  const change = useCallback(
+    async (jobId: string, what: string, fn: (override: boolean) => Promise<void>, revert?: () => void): Promise<string | void> => {
+      try {
+        await fn(false);
+        await Promise.all([refreshJob(jobId), refreshConflicts()]);
+        setMessage({ text: `${what}: done.`, error: false });
+        return `${what}: done.`;
+      } catch (e) {
+        revert?.();
+        if (e instanceof ApiError && e.code === 'ASSIGNMENT_CONFLICT') {
+          const details = e.details as { overridable?: boolean; conflicts?: ConflictDetail[] };
+          setOverriding({ busy: false, error: null });
+          setPending({
+            what,
+            overridable: details.overridable === true,
+            conflicts: details.conflicts ?? [],
+            override: async () => {
+              await fn(true);
+              await Promise.all([refreshJob(jobId), refreshConflicts()]);
+              setMessage({ text: `${what}: done, with the conflict recorded as overridden.`, error: false });
+            },
+          });
+          await refreshJob(jobId);
+          throw new Error('This collides with other commitments; see the conflict details.');
+        }
+        if (e instanceof ApiError && e.code === 'VERSION_MISMATCH') {
+          await refreshJob(jobId);
+          const text = 'Someone else changed this job in the meantime; the latest version has been loaded. Check it and try again.';
+          setPanelNotice(text);
+          setMessage({ text, error: true });
+          throw new Error(text);
+        }
+        setMessage({ text: describeError(e), error: true });
+        throw e;
+      }
+    },
+    [refreshJob, refreshConflicts],
+  );
+
+  /** Reschedule and/or move between lanes; steps already done are skipped when re-run with override. */
+  const moveJob = useCallback(
+    (jobId: string, startsAt: string, endsAt: string, from: string | undefined, to: string | undefined, revert?: () => void) => {
+      const original = jobsRef.current.get(jobId);
+      if (!original) return Promise.resolve();
+      const plan = reassignment(
+        original.assignments.map((a) => a.staffId),
+        from,
+        to,
+      );
+      const moved = +new Date(startsAt) !== +new Date(original.startsAt) || +new Date(endsAt) !== +new Date(original.endsAt);
+      const parts = [moved && 'Reschedule', plan.add && `assign ${staffName(plan.add)}`, plan.remove && `unassign ${staffName(plan.remove)}`].filter(Boolean);
+      const what = `${parts.join(', ') || 'Move'} "${original.title}"`;
+      return change(
+        jobId,
+        what,
+        async (override) => {
+          const job = jobsRef.current.get(jobId) ?? original;
+          if (+new Date(startsAt) !== +new Date(job.startsAt) || +new Date(endsAt) !== +new Date(job.endsAt)) {
+            const updated = await api.updateJob(jobId, job.version, { startsAt, endsAt, ...(override ? { override: true } : {}) });
+            jobsRef.current = new Map(jobsRef.current).set(jobId, updated);
+            setJobs(jobsRef.current);
+          }
+          const now = jobsRef.current.get(jobId) ?? job;
+          if (plan.add && !now.assignments.some((a) => a.staffId === plan.add)) await api.assign(jobId, plan.add, override);
+          if (plan.remove && now.assignments.some((a) => a.staffId === plan.remove)) await api.unassign(jobId, plan.remove);
+        },
+        revert,
+      ).catch(() => undefined);
+    },
+    [api, change, staffName],
+  );
+
+  // ---- the calendar component ----
+  const host = useRef<HTMLDivElement>(null);
+  const cal = useRef<Calendar | null>(null);
+  const handlers = useRef({ moveJob, setPanel, zone, slots, staffName });
+  handlers.current = { moveJob, setPanel, zone, slots, staffName };
+
+  useEffect(() => {
+    if (!host.current) return;
+    const calendar = createCalendar(host.current, PLUGINS, {
+      view: view === 'day' ? 'resourceTimelineDay' : 'resourceTimelineWeek',
+      date: toFloating(window.from, zone),
+      timeZone: 'UTC',
+      headerToolbar: { start: '', center: '', end: '' },
+      firstDay: 1,
+      height: 'auto',
+      editable: true,
+      selectable: true,
+      eventDurationEditable: true,
+      eventStartEditable: true,
+      flexibleSlotTimeLimits: true,
+      slotMinTime: '07:00',
+      slotMaxTime: '21:00',
+      nowIndicator: true,
+      views: {
+        resourceTimelineDay: { slotDuration: '00:30', slotWidth: 34, snapDuration: '00:15' },
+        resourceTimelineWeek: { slotDuration: '02:00', slotWidth: 40, snapDuration: '00:30' },
+      },
+      eventTimeFormat: { hour: '2-digit', minute: '2-digit', hour12: false },
+      slotLabelFormat: { hour: '2-digit', minute: '2-digit', hour12: false },
+      resources: [],
+      events: [],
+      resourceLabelContent: (info) => ({ domNodes: laneLabel(info.resource.extendedProps as unknown as Lane) }),
+      eventContent: (info) => ({ domNodes: eventLabel(info.event as unknown as BoardEvent, info.timeText) }),
+      eventDidMount: (info) => {
+        const props = info.event.extendedProps as BoardEvent['extendedProps'];
+        info.el.setAttribute(props.kind === 'job' ? 'data-event-job' : 'data-event-slot', props.entityId);
+        info.el.setAttribute('title', info.event.title as string);
+      },
+      select: (info) => {
+        const z = handlers.current.zone;
+        const lane = info.resource?.id;
+        handlers.current.setPanel({
+          kind: 'new',
+          startsAt: fromFloating(info.start, z),
+          endsAt: fromFloating(info.end, z),
+          lane: lane && lane !== UNASSIGNED ? String(lane) : null,
+        });
+        cal.current?.unselect();
+      },
+      eventClick: (info) => {
+        const props = info.event.extendedProps as BoardEvent['extendedProps'];
+        if (props.kind === 'job') handlers.current.setPanel({ kind: 'job', jobId: props.entityId });
+      },
+      eventDrop: (info) => {
+        const props = info.event.extendedProps as BoardEvent['extendedProps'];
+        if (props.kind !== 'job' || !info.event.end) return info.revert();
+        const z = handlers.current.zone;
+        void handlers.current.moveJob(
+          props.entityId,
+          fromFloating(info.event.start, z),
+          fromFloating(info.event.end, z),
+          info.oldResource ? String(info.oldResource.id) : undefined,
+          info.newResource ? String(info.newResource.id) : undefined,
+          info.revert,
+        );
+      },
+      eventResize: (info) => {
+        const props = info.event.extendedProps as BoardEvent['extendedProps'];
+        if (props.kind !== 'job' || !info.event.end) return info.revert();
+        const z = handlers.current.zone;
+        void handlers.current.moveJob(props.entityId, fromFloating(info.event.start, z), fromFloating(info.event.end, z), undefined, undefined, info.revert);
+      },
+    });
+    cal.current = calendar;
+    const stopFixingRoles = dropBrokenTableRoles(host.current);
+    return () => {
+      stopFixingRoles();
+      cal.current = null;
+      void destroyCalendar(calendar);
+    };
+    // The component lives as long as the board; options follow below.
+  }, []);
+
+  useEffect(() => {
+    cal.current?.setOption('view', view === 'day' ? 'resourceTimelineDay' : 'resourceTimelineWeek');
+    cal.current?.setOption('date', toFloating(window.from, zone));
+  }, [view, window.from, zone]);
+
+  useEffect(() => {
+    cal.current?.setOption(
+      'resources',
+      lanes.map((l) => ({ id: l.id, title: l.name, extendedProps: l as unknown as Record<string, unknown> })),
+    );
+  }, [lanes]);
+
+  const events = useMemo(() => buildEvents(jobs.values(), slots, conflicts, zone, new Set(lanes.map((l) => l.id))), [jobs, slots, conflicts, zone, lanes]);
+  useEffect(() => {
+    cal.current?.setOption('events', events as unknown as Parameters<Calendar['setOption']>[1] as never);
+  }, [events]);
+
+  // ---- panels ----
+  const closePanel = () => {
+    setPanel(null);
+    setPanelNotice(null);
+    host.current?.focus();
+  };
+  const openJob = (jobId: string) => {
+    setPanelNotice(null);
+    setPanel({ kind: 'job', jobId });
+  };
+  const panelJob = panel?.kind === 'job' ? jobs.get(panel.jobId) : undefined;
+
+  const onCreate = async (draft: JobDraft, staffId: string | null): Promise<string | void> => {
+    const job = await api.createJob({
+      venueId: venue.id,
+      title: draft.title.trim(),
+      service: draft.service.trim() || undefined,
+      location: draft.location.trim() || undefined,
+      startsAt: draft.startsAt,
+      endsAt: draft.endsAt,
+      status: draft.status,
+    });
+    jobsRef.current = new Map(jobsRef.current).set(job.id, job);
+    setJobs(jobsRef.current);
+    setPanel({ kind: 'job', jobId: job.id });
+    if (staffId) {
+      await change(job.id, `Assign ${staffName(staffId)} to "${job.title}"`, (override) => api.assign(job.id, staffId, override).then(() => undefined)).catch(() => undefined);
+    }
+    setMessage({ text: `Created "${job.title}".`, error: false });
+  };
+  const onSave = (job: Job, draft: JobDraft) =>
+    change(job.id, draft.status === 'cancelled' && job.status !== 'cancelled' ? `Cancel "${job.title}"` : `Save "${draft.title}"`, async (override) => {
+      const current = jobsRef.current.get(job.id) ?? job;
+      await api.updateJob(job.id, current.version, {
+        title: draft.title.trim(),
+        service: draft.service.trim() || null,
+        location: draft.location.trim() || null,
+        startsAt: draft.startsAt,
+        endsAt: draft.endsAt,
+        status: draft.status,
+        ...(override ? { override: true } : {}),
+      });
+    });
+  const onAssign = (job: Job, staffId: string) =>
+    change(job.id, `Assign ${staffName(staffId)} to "${job.title}"`, (override) => api.assign(job.id, staffId, override).then(() => undefined));
+  const onUnassign = (job: Job, staffId: string) =>
+    change(job.id, `Unassign ${staffName(staffId)} from "${job.title}"`, () => api.unassign(job.id, staffId).then(() => undefined));
+
+  const showConflict = (c: Conflict) => {
+    const day = DateTime.fromISO(c.job.startsAt, { zone }).toISODate() ?? date;
+    onNavigate(view, day);
+    openJob(c.job.id);
+  };
+
+  // ---- toolbar ----
+  const step = (dir: -1 | 1) => {
+    const d = DateTime.fromISO(date, { zone }).plus(view === 'day' ? { days: dir } : { weeks: dir });
+    onNavigate(view, d.toISODate() ?? date);
+  };
+  const title =
+    view === 'day'
+      ? DateTime.fromISO(window.from, { zone }).toFormat('cccc d LLLL yyyy')
+      : `${DateTime.fromISO(window.from, { zone }).toFormat('d LLL')} – ${DateTime.fromISO(window.to, { zone }).minus({ days: 1 }).toFormat('d LLL yyyy')}`;
+  const agenda = [...jobs.values()].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+
+  return (
+    <div class="board-wrap">
+      <div class="toolbar board-toolbar" role="toolbar" aria-label="Board navigation">
+        <div class="row">
+          <button type="button" onClick={() => step(-1)} aria-label={view === 'day' ? 'Previous day' : 'Previous week'}>
+            ‹
+          </button>
+          <button type="button" onClick={() => onNavigate(view, DateTime.now().setZone(zone).toISODate() ?? date)}>
+            Today
+          </button>
+          <button type="button" onClick={() => step(1)} aria-label={view === 'day' ? 'Next day' : 'Next week'}>
+            ›
+          </button>
+        </div>
+        <h2 class="board-title" aria-live="polite">
+          {title}
+        </h2>
+        <div class="row" role="group" aria-label="View">
+          <button type="button" aria-pressed={view === 'day'} onClick={() => onNavigate('day', date)}>
+            Day
+          </button>
+          <button type="button" aria-pressed={view === 'week'} onClick={() => onNavigate('week', date)}>
+            Week
+          </button>
+        </div>
+        <span class="zone-label">Times in {zoneLabel(zone, window.from)}</span>
+        <button type="button" class="small" onClick={() => void load()} disabled={state.loading}>
+          {state.loading ? 'Loading…' : 'Reload'}
+        </button>
+      </div>
+      <Legend />
+      {message && (
+        <p class={message.error ? 'error' : 'ok'} role={message.error ? 'alert' : 'status'} id="board-message">
+          {message.text}
+        </p>
+      )}
+      {state.error && (
+        <p class="error" role="alert">
+          The board could not load: {state.error}{' '}
+          <button type="button" onClick={() => void load()}>
+            Try again
+          </button>
+        </p>
+      )}
+      {state.partial.length > 0 && (
+        <p class="warn" role="alert">
+          Some of the board is missing: {state.partial.join('; ')}.{' '}
+          <button type="button" class="link" onClick={() => void load()}>
+            Try again
+          </button>
+        </p>
+      )}
+      {pending && (
+        <ConflictDialog
+          pending={pending}
+          zone={zone}
+          staffName={staffName}
+          busy={overriding.busy}
+          error={overriding.error}
+          onClose={() => setPending(null)}
+          onOverride={() => {
+            setOverriding({ busy: true, error: null });
+            pending
+              .override()
+              .then(() => {
+                setPending(null);
+                setOverriding({ busy: false, error: null });
+              })
+              .catch((e) => setOverriding({ busy: false, error: describeError(e) }));
+          }}
+        />
+      )}
+      <div class="board-main">
+        <div class="board-scroll" aria-busy={state.loading ? 'true' : 'false'}>
+          <div ref={host} class="board" id="board" tabIndex={-1} aria-label={`Board of ${venue.name}`} data-loaded={state.loading ? undefined : 'true'} />
+        </div>
+        {panel?.kind === 'new' && (
+          <NewJobPanel zone={zone} staff={staff} startsAt={panel.startsAt} endsAt={panel.endsAt} laneStaffId={panel.lane} onClose={closePanel} onCreate={onCreate} />
+        )}
+        {panel?.kind === 'job' && panelJob && (
+          <JobPanel zone={zone} staff={staff} job={panelJob} notice={panelNotice} onClose={closePanel} onSave={onSave} onAssign={onAssign} onUnassign={onUnassign} />
+        )}
+      </div>
+      <section class="card-section" data-section="Open conflicts" aria-labelledby="h-open-conflicts">
+        <h2 id="h-open-conflicts">Open conflicts</h2>
+        <ConflictsPanel conflicts={conflicts} staff={new Map(staff.map((s) => [s.id, s]))} venue={venue} onShow={showConflict} />
+      </section>
+      <section class="card-section" data-section="Agenda" aria-labelledby="h-agenda">
+        <h2 id="h-agenda">Agenda ({view === 'day' ? 'this day' : 'this week'})</h2>
+        {agenda.length ? (
+          <ul class="plain">
+            {agenda.map((j) => (
+              <li key={j.id} class="job-row" data-job={j.id}>
+                <button type="button" class="link" onClick={() => openJob(j.id)}>
+                  {formatRange(j.startsAt, j.endsAt, zone)} · {j.title}
+                </button>{' '}
+                <Badge status={j.status} />{' '}
+                <span class="muted">{j.assignments.map((a) => staffName(a.staffId)).join(', ') || 'unassigned'}</span>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p class="empty">{state.loading ? 'Loading…' : 'No jobs in this range. Select a time in a lane to create one.'}</p>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function Legend(): JSX.Element {
+  const shown = ['pending', 'confirmed', 'contingent', 'seeking_replacement', 'arrived', 'completed', 'cancelled'];
+  return (
+    <ul class="legend" aria-label="Colours">
+      {shown.map((s) => (
+        <li key={s} class={`legend-item st-${s}`}>
+          {STATUS_LABEL[s]}
+        </li>
+      ))}
+      <li class="legend-item busy">Busy</li>
+      <li class="legend-item conflict">Conflict</li>
+    </ul>
+  );
+}
+
+function laneLabel(lane: Lane | undefined): Node[] {
+  const wrap = document.createElement('span');
+  wrap.className = 'lane-label';
+  if (!lane) return [wrap];
+  const name = document.createElement('span');
+  name.className = 'lane-name';
+  name.textContent = lane.name;
+  wrap.append(name);
+  if (lane.id !== UNASSIGNED) {
+    const dot = document.createElement('span');
+    dot.className = `health h-${lane.health}`;
+    dot.setAttribute('data-health', lane.health);
+    dot.title = lane.healthDetail ? `${HEALTH_TEXT[lane.health]} (${lane.healthDetail})` : HEALTH_TEXT[lane.health];
+    const text = document.createElement('span');
+    text.className = 'sr-only';
+    text.textContent = HEALTH_TEXT[lane.health];
+    dot.append(text);
+    wrap.append(dot);
+  }
+  return [wrap];
+}
+
+function eventLabel(event: BoardEvent, timeText: string): Node[] {
+  const box = document.createElement('span');
+  box.className = 'ev';
+  const time = document.createElement('span');
+  time.className = 'ev-time';
+  time.textContent = timeText;
+  const title = document.createElement('span');
+  title.className = 'ev-title';
+  title.textContent = `${event.extendedProps.conflict ? '⚠ ' : ''}${String(event.title)}`;
+  box.append(time, title);
+  if (event.extendedProps.kind === 'job' && event.extendedProps.status) {
+    const st = document.createElement('span');
+    st.className = 'ev-status';
+    st.textContent = STATUS_LABEL[event.extendedProps.status] ?? event.extendedProps.status;
+    box.append(st);
+  }
+  return [box];
+}

@@ -1,0 +1,244 @@
+import type { ComponentChildren, JSX } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { formatRange, fromLocalInput, toLocalInput, zoneLabel } from '../lib/time';
+import { Job, JOB_STATUSES, Staff } from '../lib/types';
+import { useAction } from '../ui/async';
+import { Badge, BusyButton, Outcome, STATUS_LABEL } from '../ui/parts';
+
+export interface JobDraft {
+  title: string;
+  service: string;
+  location: string;
+  status: string;
+  startsAt: string;
+  endsAt: string;
+}
+
+interface Common {
+  zone: string;
+  staff: Staff[];
+  onClose: () => void;
+}
+
+/** Create a job from a selected range (lane = first assignee). */
+export function NewJobPanel(props: Common & { startsAt: string; endsAt: string; laneStaffId: string | null; onCreate: (draft: JobDraft, staffId: string | null) => Promise<string | void> }): JSX.Element {
+  const [draft, setDraft] = useState<JobDraft>({ title: '', service: '', location: '', status: 'pending', startsAt: props.startsAt, endsAt: props.endsAt });
+  const [staffId, setStaffId] = useState<string>(props.laneStaffId ?? '');
+  const create = useAction(async () => props.onCreate(draft, staffId || null));
+  return (
+    <Panel title="New job" onClose={props.onClose}>
+      <form
+        class="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void create.run();
+        }}
+      >
+        <DraftFields draft={draft} setDraft={setDraft} zone={props.zone} />
+        <label>
+          Staff
+          <select value={staffId} onChange={(e) => setStaffId(e.currentTarget.value)}>
+            <option value="">Unassigned</option>
+            {props.staff.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <BusyButton type="submit" class="primary" busy={create.busy} busyLabel="Creating…">
+          Create job
+        </BusyButton>
+        <Outcome error={create.error} done={create.done} />
+      </form>
+    </Panel>
+  );
+}
+
+/** A job's panel: edit, assign/unassign, cancel. */
+export function JobPanel(
+  props: Common & {
+    job: Job;
+    notice: string | null;
+    onSave: (job: Job, draft: JobDraft) => Promise<string | void>;
+    onAssign: (job: Job, staffId: string) => Promise<string | void>;
+    onUnassign: (job: Job, staffId: string) => Promise<string | void>;
+  },
+): JSX.Element {
+  const { job, zone } = props;
+  const fromJob = (): JobDraft => ({
+    title: job.title,
+    service: job.service ?? '',
+    location: job.location ?? '',
+    status: job.status,
+    startsAt: job.startsAt,
+    endsAt: job.endsAt,
+  });
+  const [draft, setDraft] = useState<JobDraft>(fromJob);
+  // A newer version (live update, reload after VERSION_MISMATCH) replaces the form.
+  useEffect(() => setDraft(fromJob()), [job.id, job.version]);
+  const [addId, setAddId] = useState('');
+  const [confirmCancel, setConfirmCancel] = useState(false);
+  const save = useAction(async () => props.onSave(job, draft));
+  const cancel = useAction(async () => {
+    setConfirmCancel(false);
+    return props.onSave(job, { ...draft, status: 'cancelled' });
+  });
+  const assign = useAction(async () => {
+    if (!addId) return;
+    const r = await props.onAssign(job, addId);
+    setAddId('');
+    return r;
+  });
+  const unassign = useAction(async (staffId: string) => props.onUnassign(job, staffId));
+  const name = (id: string) => props.staff.find((s) => s.id === id)?.name ?? 'someone outside this venue';
+  const assigned = new Set(job.assignments.map((a) => a.staffId));
+  return (
+    <Panel title={job.title} onClose={props.onClose} dataJob={job.id}>
+      <p class="muted">
+        {formatRange(job.startsAt, job.endsAt, zone)} · {zoneLabel(zone, job.startsAt)} · <Badge status={job.status} /> · version {job.version}
+      </p>
+      {props.notice && (
+        <p class="warn" role="status">
+          {props.notice}
+        </p>
+      )}
+      {job.remote && (
+        <p>
+          <a href={job.remote.url} rel="noopener noreferrer" target="_blank">
+            Online meeting link
+          </a>
+        </p>
+      )}
+      <h4>Staff</h4>
+      {job.assignments.length ? (
+        <ul class="plain">
+          {job.assignments.map((a) => (
+            <li key={a.staffId} class="row wrap">
+              <span>{name(a.staffId)}</span>
+              <BusyButton class="small" busy={unassign.busy} onClick={() => void unassign.run(a.staffId)} aria-label={`Unassign ${name(a.staffId)}`}>
+                Unassign
+              </BusyButton>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p class="empty">Nobody is on this job yet.</p>
+      )}
+      <div class="row wrap">
+        <label class="row">
+          <span>Assign</span>
+          <select value={addId} onChange={(e) => setAddId(e.currentTarget.value)} aria-label="Staff member to assign">
+            <option value="">Choose…</option>
+            {props.staff
+              .filter((s) => !assigned.has(s.id))
+              .map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+          </select>
+        </label>
+        <BusyButton busy={assign.busy} disabled={!addId} onClick={() => void assign.run()}>
+          Assign
+        </BusyButton>
+      </div>
+      <Outcome error={assign.error ?? unassign.error} done={assign.done ?? unassign.done} />
+      <form
+        class="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save.run();
+        }}
+      >
+        <DraftFields draft={draft} setDraft={setDraft} zone={zone} withStatus />
+        <div class="row wrap">
+          <BusyButton type="submit" class="primary" busy={save.busy} busyLabel="Saving…">
+            Save changes
+          </BusyButton>
+          {job.status !== 'cancelled' && (
+            <button type="button" class="danger" onClick={() => setConfirmCancel(true)} disabled={cancel.busy}>
+              Cancel job
+            </button>
+          )}
+        </div>
+        {confirmCancel && (
+          <div class="confirm" role="group" aria-label="Confirm cancelling the job">
+            <p>Cancel "{job.title}"? It is removed from the staff's calendars; the customer is told if notifications are on.</p>
+            <div class="row">
+              <BusyButton class="danger" busy={cancel.busy} onClick={() => void cancel.run()}>
+                Yes, cancel the job
+              </BusyButton>
+              <button type="button" onClick={() => setConfirmCancel(false)}>
+                Keep it
+              </button>
+            </div>
+          </div>
+        )}
+        <Outcome error={save.error ?? cancel.error} done={save.done ?? cancel.done} />
+      </form>
+    </Panel>
+  );
+}
+
+function DraftFields({ draft, setDraft, zone, withStatus }: { draft: JobDraft; setDraft: (d: JobDraft) => void; zone: string; withStatus?: boolean }): JSX.Element {
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => first.current?.focus(), []);
+  const set = (k: keyof JobDraft) => (e: { currentTarget: { value: string } }) => setDraft({ ...draft, [k]: e.currentTarget.value });
+  const setTime = (k: 'startsAt' | 'endsAt') => (e: { currentTarget: { value: string } }) => {
+    const iso = fromLocalInput(e.currentTarget.value, zone);
+    if (iso) setDraft({ ...draft, [k]: iso });
+  };
+  return (
+    <>
+      <label>
+        Title
+        <input ref={first} required maxLength={200} value={draft.title} onInput={set('title')} />
+      </label>
+      <label>
+        Service
+        <input maxLength={200} value={draft.service} onInput={set('service')} />
+      </label>
+      <label>
+        Location
+        <input maxLength={500} value={draft.location} onInput={set('location')} />
+      </label>
+      <label>
+        Starts ({zoneLabel(zone, draft.startsAt)})
+        <input type="datetime-local" required value={toLocalInput(draft.startsAt, zone)} onChange={setTime('startsAt')} />
+      </label>
+      <label>
+        Ends
+        <input type="datetime-local" required value={toLocalInput(draft.endsAt, zone)} onChange={setTime('endsAt')} />
+      </label>
+      {withStatus && (
+        <label>
+          Status
+          <select value={draft.status} onChange={set('status')}>
+            {JOB_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {STATUS_LABEL[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+    </>
+  );
+}
+
+function Panel(props: { title: string; onClose: () => void; dataJob?: string; children: ComponentChildren }): JSX.Element {
+  return (
+    <div class="panel" role="dialog" aria-modal="false" aria-labelledby="panel-title" data-panel-job={props.dataJob}>
+      <div class="row panel-head">
+        <h3 id="panel-title" class="ellipsis">
+          {props.title}
+        </h3>
+        <button type="button" class="small" onClick={props.onClose} aria-label="Close panel">
+          Close
+        </button>
+      </div>
+      {props.children}
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { LiveCursor } from './live-cursor';
+
+export interface LiveEventRow {
+  xid: string;
+  id: string;
+  type: string;
+  aggregateId: string;
+  payload: Record<string, unknown>;
+}
+
+/** Reads committed outbox rows for the live stream (scheduling owns outbox_events). */
+@Injectable()
+export class LiveEventsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Where "now" is: rows of transactions still running (or not yet started) come after it. */
+  async now(): Promise<LiveCursor> {
+    const [row] = await this.dataSource.query(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`);
+    return { xid: row.xmin as string, id: '0' };
+  }
+
+  /** Is the cursor older than what the outbox still holds (pruned since)? */
+  async isBeforeRetention(cursor: LiveCursor): Promise<boolean> {
+    const [row] = await this.dataSource.query(`SELECT min(xid)::text AS oldest FROM outbox_events`);
+    return row.oldest !== null && BigInt(cursor.xid) < BigInt(row.oldest as string);
+  }
+
+  /**
+   * A venue's rows after the cursor whose transactions are all finished (xid below the snapshot's
+   * xmin), in (xid, id) order: gap-free under concurrent commits (see the outbox-xid migration).
+   */
+  async after(venueId: string, cursor: LiveCursor, limit: number): Promise<LiveEventRow[]> {
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT xid::text AS xid, id::text AS id, event_type, aggregate_id, payload
+         FROM outbox_events
+        WHERE venue_ids @> ARRAY[$1::uuid]
+          AND (xid, id) > ($2::xid8, $3::bigint)
+          AND xid < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY xid, id
+        LIMIT $4`,
+      [venueId, cursor.xid, cursor.id, limit],
+    );
+    return rows.map((r) => ({
+      xid: r.xid as string,
+      id: r.id as string,
+      type: r.event_type as string,
+      aggregateId: r.aggregate_id as string,
+      payload: (r.payload ?? {}) as Record<string, unknown>,
+    }));
+  }
+}
