@@ -1,4 +1,4 @@
-import { SYNC_MAINTENANCE_QUEUE, SyncQueues } from '@calbridge/calendar-sync';
+import { SyncQueues } from '@calbridge/calendar-sync/testing';
 import type { INestApplicationContext } from '@nestjs/common';
 import { QueueEvents } from 'bullmq';
 import { testRedisUrl } from '../support/test-env';
@@ -19,7 +19,7 @@ describe('cron fan-out: once per tick across workers', () => {
     system = await TestSystem.start({ api: false, worker: true, env: { SYNC_TICK_INTERVAL_MS: '300' } });
     second = await system.startWorker();
     third = await system.startWorker();
-    events = new QueueEvents(SYNC_MAINTENANCE_QUEUE, { connection: { url: testRedisUrl() }, prefix: system.queuePrefix });
+    events = new QueueEvents(system.app.get(SyncQueues).all.maintenance.name, { connection: { url: testRedisUrl() }, prefix: system.queuePrefix });
     await events.waitUntilReady();
   });
 

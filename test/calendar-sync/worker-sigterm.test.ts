@@ -1,4 +1,4 @@
-import { PushedEventsRepository } from '@calbridge/calendar-sync';
+import { PushedEventsRepository } from '@calbridge/calendar-sync/testing';
 import { AppProcess, startProcess } from '../support/app-process';
 import { icsProperty, Radicale } from '../support/radicale';
 import type { TestSystem } from '../support/test-system';
