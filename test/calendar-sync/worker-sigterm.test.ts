@@ -55,9 +55,11 @@ describe('worker SIGTERM mid-batch (separate processes)', () => {
     let timer: NodeJS.Timeout | undefined;
     const exit = await Promise.race([first.exited, new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 30_000)))]);
     clearTimeout(timer);
-    // It exits by itself within its grace period (and a margin for a loaded machine).
-    expect(exit === 'timeout' ? `still running: ${first.output().slice(-800)}` : 'exited').toBe('exited');
-    if (exit !== 'timeout' && exit.code !== 0 && exit.signal !== 'SIGTERM') console.warn(`worker exited with ${JSON.stringify(exit)}:\n${first.output().slice(-3000)}`);
+    // It exits by itself, cleanly: nothing (the outbox relay in the middle of a batch included)
+    // still talks to Redis or Postgres once they are closed.
+    expect(exit === 'timeout' ? `still running: ${first.output().slice(-800)}` : exit).toEqual(
+      exit !== 'timeout' && (exit.code === 0 || exit.signal === 'SIGTERM') ? exit : `exit ${JSON.stringify(exit)}: ${first.output().slice(-3000)}`,
+    );
     const pushedByFirst = (await objects()).length;
 
     const second = startProcess('worker', env);
