@@ -19,6 +19,7 @@ const SCENARIOS: Record<string, () => Promise<{ run: Scenario }>> = {
   sync: () => import('./sync.bench'),
   google: () => import('./providers.bench').then((m) => ({ run: m.runGoogle })),
   microsoft: () => import('./providers.bench').then((m) => ({ run: m.runMicrosoft })),
+  cron: () => import('./cron.bench'),
 };
 
 /**
