@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api } from './lib/api';
 import { Claims, decodeClaims, isExpired, takeFragment, TOKEN_KEY } from './lib/auth';
 import type { BoardView } from './board/board';
+import { ConnectionsAdmin, StaffAdmin, VenuesAdmin } from './pages/admin';
 import { DispatchHome } from './pages/dispatch';
 import { StaffHome } from './pages/staff';
 import { useLoad } from './ui/async';
@@ -74,7 +75,7 @@ export function App(): JSX.Element {
       <div id="flash" class={notice?.error ? 'error' : ''} role={notice?.error ? 'alert' : 'status'} aria-live="polite" hidden={!notice}>
         {notice?.text}
       </div>
-      <main id="main">
+      <main id="main" tabIndex={-1}>
         {valid && claims ? (
           <Home api={api} claims={claims} />
         ) : (
@@ -126,6 +127,14 @@ function SignIn({ onToken }: { onToken: (t: string) => void }): JSX.Element {
   );
 }
 
+type Page = 'board' | 'venues' | 'staff' | 'connections';
+const PAGES: Array<{ key: Page; label: string }> = [
+  { key: 'board', label: 'Board' },
+  { key: 'venues', label: 'Venues' },
+  { key: 'staff', label: 'Staff' },
+  { key: 'connections', label: 'Calendar connections' },
+];
+
 function Home({ api, claims }: { api: Api; claims: Claims }): JSX.Element {
   const [venues, reload] = useLoad(() => api.venues(), [claims.sub, claims.role]);
   const [nav, setNav] = useState(() => readNav(location.hash));
@@ -134,36 +143,67 @@ function Home({ api, claims }: { api: Api; claims: Claims }): JSX.Element {
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
-  const navigate = (venueId: string, view: BoardView, date: string) => {
-    const next = { venueId, view, date };
+  const go = (next: Nav) => {
     setNav(next);
-    history.replaceState(null, '', `${location.pathname}#${new URLSearchParams({ venue: venueId, view, ...(date ? { date } : {}) }).toString()}`);
+    const q = new URLSearchParams({ ...(next.page !== 'board' ? { page: next.page } : {}), ...(next.venueId ? { venue: next.venueId } : {}), view: next.view, ...(next.date ? { date: next.date } : {}) });
+    history.replaceState(null, '', `${location.pathname}#${q.toString()}`);
+    if (next.page !== nav.page) document.getElementById('main')?.focus();
   };
+  if (claims.role === 'staff' && claims.sub) {
+    return (
+      <Section title="My work" id="home" load={venues} retry={reload}>
+        {(list) => <StaffHome api={api} staffId={claims.sub!} venues={list} />}
+      </Section>
+    );
+  }
   return (
-    <Section title={claims.role === 'staff' ? 'My work' : 'Dispatch'} id="home" load={venues} retry={reload}>
-      {(list) =>
-        claims.role === 'staff' && claims.sub ? (
-          <StaffHome api={api} staffId={claims.sub} venues={list} />
-        ) : list.length ? (
-          <DispatchHome
-            api={api}
-            venues={list}
-            venueId={list.some((v) => v.id === nav.venueId) ? nav.venueId : list[0].id}
-            view={nav.view}
-            date={nav.date}
-            onNavigate={navigate}
-          />
-        ) : (
-          <p class="empty">No venues in your scope.</p>
-        )
-      }
-    </Section>
+    <>
+      <nav class="tabs" aria-label="Pages">
+        {PAGES.map((p) => (
+          <a key={p.key} href={`#page=${p.key}`} aria-current={nav.page === p.key ? 'page' : undefined} onClick={(e) => (e.preventDefault(), go({ ...nav, page: p.key }))}>
+            {p.label}
+          </a>
+        ))}
+      </nav>
+      {nav.page === 'venues' ? (
+        <VenuesAdmin api={api} role={claims.role} />
+      ) : nav.page === 'staff' ? (
+        <StaffAdmin api={api} />
+      ) : nav.page === 'connections' ? (
+        <ConnectionsAdmin api={api} />
+      ) : (
+        <Section title="Dispatch" id="home" load={venues} retry={reload}>
+          {(list) =>
+            list.length ? (
+              <DispatchHome
+                api={api}
+                venues={list}
+                venueId={list.some((v) => v.id === nav.venueId) ? nav.venueId : list[0].id}
+                view={nav.view}
+                date={nav.date}
+                onNavigate={(venueId, view, date) => go({ ...nav, venueId, view, date })}
+              />
+            ) : (
+              <p class="empty">No venues in your scope{claims.role === 'admin' ? ': create one under Venues.' : '.'}</p>
+            )
+          }
+        </Section>
+      )}
+    </>
   );
 }
 
+interface Nav {
+  page: Page;
+  venueId: string;
+  view: BoardView;
+  date: string;
+}
+
 /** The board's place in the fragment (`#venue=…&view=week&date=2026-12-07`), so a reload keeps it. */
-function readNav(hash: string): { venueId: string; view: BoardView; date: string } {
+function readNav(hash: string): Nav {
   const p = new URLSearchParams(hash.replace(/^#/, ''));
   const date = p.get('date') ?? '';
-  return { venueId: p.get('venue') ?? '', view: p.get('view') === 'week' ? 'week' : 'day', date: /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : '' };
+  const page = PAGES.find((x) => x.key === p.get('page'))?.key ?? 'board';
+  return { page, venueId: p.get('venue') ?? '', view: p.get('view') === 'week' ? 'week' : 'day', date: /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : '' };
 }

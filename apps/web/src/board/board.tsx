@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { DateTime } from 'luxon';
 import type { Api } from '../lib/api';
 import { ApiError, describeError } from '../lib/errors';
+import { LiveState, openLive } from '../lib/live';
 import { formatRange, fromFloating, toFloating, zoneLabel } from '../lib/time';
 import type { BlockedSlot, Conflict, ConnectionOverview, Job, Staff, Venue } from '../lib/types';
 import { Badge, STATUS_LABEL } from '../ui/parts';
@@ -47,9 +48,13 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
   const [state, setState] = useState<{ loading: boolean; error: string | null; partial: string[] }>({ loading: true, error: null, partial: [] });
   const [panel, setPanel] = useState<PanelState>(null);
   const [panelNotice, setPanelNotice] = useState<string | null>(null);
+  const [panelReload, setPanelReload] = useState(0);
   const [pending, setPending] = useState<PendingConflict | null>(null);
   const [overriding, setOverriding] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const [live, setLive] = useState<LiveState>('connecting');
+  /** The data loads once the stream stands (its `ready`), so no change between the two is missed. */
+  const [streamGate, setStreamGate] = useState(0);
   const jobsRef = useRef(jobs);
   jobsRef.current = jobs;
   const lanes = useMemo(() => buildLanes(staff, connections), [staff, connections]);
@@ -82,28 +87,32 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
     setState({ loading: false, error: null, partial });
   }, [api, venue.id, window.from, window.to]);
   useEffect(() => {
-    void load();
-  }, [load]);
+    if (streamGate > 0) void load();
+  }, [load, streamGate]);
 
   const refreshJob = useCallback(
     async (id: string) => {
       try {
         const job = await api.job(id);
-        setJobs((m) => new Map(m).set(job.id, job));
-        jobsRef.current = new Map(jobsRef.current).set(job.id, job);
+        const w = windowRef.current;
+        const inside = job.venueId === venue.id && +new Date(job.startsAt) < +new Date(w.to) && +new Date(job.endsAt) > +new Date(w.from);
+        const next = new Map(jobsRef.current);
+        if (inside) next.set(job.id, job);
+        else next.delete(job.id);
+        jobsRef.current = next;
+        setJobs(next);
         return job;
       } catch (e) {
         if (e instanceof ApiError && e.status === 404) {
-          setJobs((m) => {
-            const n = new Map(m);
-            n.delete(id);
-            return n;
-          });
+          const next = new Map(jobsRef.current);
+          next.delete(id);
+          jobsRef.current = next;
+          setJobs(next);
         }
         return null;
       }
     },
-    [api],
+    [api, venue.id],
   );
   const refreshConflicts = useCallback(async () => {
     try {
@@ -112,6 +121,76 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
       /* the panel keeps what it had; the next load retries */
     }
   }, [api, venue.id]);
+
+  const refreshSlots = useCallback(async () => {
+    try {
+      setSlots(await api.venueBlockedSlots(venue.id, windowRef.current.from, windowRef.current.to));
+    } catch {
+      /* kept; the next event or reload retries */
+    }
+  }, [api, venue.id]);
+  const refreshConnections = useCallback(async () => {
+    try {
+      setConnections(await api.connectionsOverview(venue.id));
+    } catch {
+      /* kept */
+    }
+  }, [api, venue.id]);
+
+  // ---- live: committed changes anywhere appear without a reload ----
+  const windowRef = useRef(window);
+  windowRef.current = window;
+  useEffect(() => {
+    const pendingJobs = new Set<string>();
+    const pendingKinds = new Set<'slots' | 'conflicts' | 'connections'>();
+    let flush: ReturnType<typeof setTimeout> | undefined;
+    const schedule = () => {
+      // Coalesce a burst (one move = several events) into one re-read per thing, quickly.
+      flush ??= setTimeout(() => {
+        flush = undefined;
+        const jobsNow = [...pendingJobs];
+        pendingJobs.clear();
+        const kinds = new Set(pendingKinds);
+        pendingKinds.clear();
+        for (const id of jobsNow) void refreshJob(id);
+        if (kinds.has('slots')) void refreshSlots();
+        if (kinds.has('conflicts')) void refreshConflicts();
+        if (kinds.has('connections')) void refreshConnections();
+      }, 30);
+    };
+    let loadedOnce = false;
+    const stop = openLive(api, venue.id, {
+      onState: setLive,
+      onReady: (resumed) => {
+        if (!resumed || !loadedOnce) setStreamGate((g) => g + 1);
+        loadedOnce = true;
+      },
+      onReset: () => setStreamGate((g) => g + 1),
+      onEvent: (e) => {
+        if (e.type.startsWith('job.') || e.type.startsWith('assignment.')) pendingJobs.add(e.jobId ?? e.id);
+        else if (e.type.startsWith('blocked_slot.')) {
+          pendingKinds.add('slots');
+          // A pull just ran for that person: their lane's "last synced" and status moved too.
+          if (e.type === 'blocked_slot.synced') pendingKinds.add('connections');
+        }
+        else if (e.type.startsWith('conflict.')) {
+          pendingKinds.add('conflicts');
+          pendingKinds.add('slots');
+        } else if (e.type.startsWith('connection.')) pendingKinds.add('connections');
+        schedule();
+      },
+    });
+    // Sync status changes (syncing -> active) are not all events: look again now and then.
+    const healthTimer = setInterval(() => void refreshConnections(), 60_000);
+    // Without a stream within 3 s (a proxy that buffers, an old browser), load anyway; it keeps trying.
+    const fallback = setTimeout(() => setStreamGate((g) => (g === 0 ? 1 : g)), 3000);
+    return () => {
+      stop();
+      clearTimeout(fallback);
+      clearInterval(healthTimer);
+      if (flush) clearTimeout(flush);
+    };
+  }, [api, venue.id, refreshJob, refreshSlots, refreshConflicts, refreshConnections]);
 
   // ---- changes (each may hit a conflict or a stale version) ----
   const change = useCallback(
@@ -143,6 +222,7 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
           await refreshJob(jobId);
           const text = 'Someone else changed this job in the meantime; the latest version has been loaded. Check it and try again.';
           setPanelNotice(text);
+          setPanelReload((n) => n + 1);
           setMessage({ text, error: true });
           throw new Error(text);
         }
@@ -316,10 +396,11 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
     }
     setMessage({ text: `Created "${job.title}".`, error: false });
   };
-  const onSave = (job: Job, draft: JobDraft) =>
+  const onSave = (job: Job, draft: JobDraft, baseVersion: number) =>
     change(job.id, draft.status === 'cancelled' && job.status !== 'cancelled' ? `Cancel "${job.title}"` : `Save "${draft.title}"`, async (override) => {
-      const current = jobsRef.current.get(job.id) ?? job;
-      await api.updateJob(job.id, current.version, {
+      // The version the form was filled from; on a re-run with override, the one the server last confirmed.
+      const version = override ? (jobsRef.current.get(job.id) ?? job).version : baseVersion;
+      await api.updateJob(job.id, version, {
         title: draft.title.trim(),
         service: draft.service.trim() || null,
         location: draft.location.trim() || null,
@@ -377,6 +458,9 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
           </button>
         </div>
         <span class="zone-label">Times in {zoneLabel(zone, window.from)}</span>
+        <span class={`live live-${live}`} role="status" id="live-state">
+          {live === 'live' ? 'Live' : live === 'connecting' ? 'Connecting…' : 'Offline — reconnecting…'}
+        </span>
         <button type="button" class="small" onClick={() => void load()} disabled={state.loading}>
           {state.loading ? 'Loading…' : 'Reload'}
         </button>
@@ -431,7 +515,7 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
           <NewJobPanel zone={zone} staff={staff} startsAt={panel.startsAt} endsAt={panel.endsAt} laneStaffId={panel.lane} onClose={closePanel} onCreate={onCreate} />
         )}
         {panel?.kind === 'job' && panelJob && (
-          <JobPanel zone={zone} staff={staff} job={panelJob} notice={panelNotice} onClose={closePanel} onSave={onSave} onAssign={onAssign} onUnassign={onUnassign} />
+          <JobPanel zone={zone} staff={staff} job={panelJob} notice={panelNotice} reloadToken={panelReload} onClose={closePanel} onSave={onSave} onAssign={onAssign} onUnassign={onUnassign} />
         )}
       </div>
       <section class="card-section" data-section="Open conflicts" aria-labelledby="h-open-conflicts">

@@ -60,7 +60,9 @@ export function JobPanel(
   props: Common & {
     job: Job;
     notice: string | null;
-    onSave: (job: Job, draft: JobDraft) => Promise<string | void>;
+    /** Bumped after a VERSION_MISMATCH: the form reloads from the job. */
+    reloadToken: number;
+    onSave: (job: Job, draft: JobDraft, baseVersion: number) => Promise<string | void>;
     onAssign: (job: Job, staffId: string) => Promise<string | void>;
     onUnassign: (job: Job, staffId: string) => Promise<string | void>;
   },
@@ -75,14 +77,37 @@ export function JobPanel(
     endsAt: job.endsAt,
   });
   const [draft, setDraft] = useState<JobDraft>(fromJob);
-  // A newer version (live update, reload after VERSION_MISMATCH) replaces the form.
-  useEffect(() => setDraft(fromJob()), [job.id, job.version]);
+  /** The version the form was filled from: a save sends it (If-Match), so edits never overwrite unseen changes. */
+  const [baseVersion, setBaseVersion] = useState(job.version);
+  const [baseDraft, setBaseDraft] = useState<JobDraft>(fromJob);
+  const dirty = JSON.stringify(draft) !== JSON.stringify(baseDraft);
+  const [changedUnderneath, setChangedUnderneath] = useState(false);
+  // A newer version arrives (live update): an untouched form follows it; edits in progress stay,
+  // with a note, and saving them answers VERSION_MISMATCH (then the form reloads, below).
+  useEffect(() => {
+    if (job.version === baseVersion) return;
+    if (!dirtyRef.current) {
+      setDraft(fromJob());
+      setBaseDraft(fromJob());
+      setBaseVersion(job.version);
+      setChangedUnderneath(false);
+    } else setChangedUnderneath(true);
+  }, [job.id, job.version]);
+  const dirtyRef = useRef(dirty);
+  dirtyRef.current = dirty;
+  useEffect(() => {
+    if (!props.reloadToken) return;
+    setDraft(fromJob());
+    setBaseDraft(fromJob());
+    setBaseVersion(job.version);
+    setChangedUnderneath(false);
+  }, [props.reloadToken]);
   const [addId, setAddId] = useState('');
   const [confirmCancel, setConfirmCancel] = useState(false);
-  const save = useAction(async () => props.onSave(job, draft));
+  const save = useAction(async () => props.onSave(job, draft, baseVersion));
   const cancel = useAction(async () => {
     setConfirmCancel(false);
-    return props.onSave(job, { ...draft, status: 'cancelled' });
+    return props.onSave(job, { ...draft, status: 'cancelled' }, baseVersion);
   });
   const assign = useAction(async () => {
     if (!addId) return;
@@ -98,6 +123,11 @@ export function JobPanel(
       <p class="muted">
         {formatRange(job.startsAt, job.endsAt, zone)} · {zoneLabel(zone, job.startsAt)} · <Badge status={job.status} /> · version {job.version}
       </p>
+      {changedUnderneath && !props.notice && (
+        <p class="warn" role="status">
+          Someone else changed this job while you were editing it. Saving checks your version against theirs.
+        </p>
+      )}
       {props.notice && (
         <p class="warn" role="status">
           {props.notice}

@@ -5,6 +5,7 @@ import { OutboxConsumers1795600000000 } from './1795600000000-outbox-consumers';
 import { FeedHeadNotifications1795900000000 } from './1795900000000-feed-head-notifications';
 import { Booking1796000000000 } from './1796000000000-booking';
 import { OutboxXid1796200000000 } from './1796200000000-outbox-xid';
+import { StaffActive1796200000001 } from './1796200000001-staff-active';
 import { Notifications1796300000000 } from './1796300000000-notifications';
 import { Calendly1796300001000 } from './1796300001000-calendly';
 import { SyncRateLimits1796400000000 } from './1796400000000-sync-rate-limits';
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   FeedHeadNotifications1795900000000,
   Booking1796000000000,
   OutboxXid1796200000000,
+  StaffActive1796200000001,
   Notifications1796300000000,
   Calendly1796300001000,
   SyncRateLimits1796400000000,

@@ -44,9 +44,9 @@ export function busyRangesSql(i: BusyRangesSqlInput): string {
        WHERE s.staff_id = ${i.staffId} AND s.during && ${i.window}`;
 }
 
-/** Condition: the staff member works at the venue. */
+/** Condition: the staff member works at the venue (and is not deactivated). */
 export function staffWorksAtVenueSql(staffId: string, venueId: string): string {
-  return `EXISTS (SELECT 1 FROM staff_venues sv WHERE sv.staff_id = ${staffId} AND sv.venue_id = ${venueId})`;
+  return `EXISTS (SELECT 1 FROM staff_venues sv JOIN staff st ON st.id = sv.staff_id WHERE sv.staff_id = ${staffId} AND sv.venue_id = ${venueId} AND st.active)`;
 }
 
 /** Rows `(job_id)`: jobs the staff member is actively assigned to that start in [from, to) (btree (staff_id, starts_at)). */

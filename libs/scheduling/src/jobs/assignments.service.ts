@@ -47,6 +47,7 @@ export class AssignmentsService {
         assertCanActInVenue(principal, job.venueId);
         const member = await this.staff.findWithVenues(dto.staffId, em);
         if (!member) throw ApiError.unprocessable('STAFF_NOT_FOUND', `Staff member ${dto.staffId} does not exist`);
+        if (!member.staff.active) throw ApiError.unprocessable('STAFF_INACTIVE', 'The staff member is deactivated; reactivate them to assign jobs');
         if (!member.venueIds.includes(job.venueId)) {
           throw ApiError.unprocessable('STAFF_NOT_IN_VENUE', 'The staff member does not work at this job\'s venue', {
             staffId: dto.staffId,

@@ -20,7 +20,7 @@ export class StaffController {
   @Get()
   @ApiOperation({ summary: 'Staff in your scope, optionally of one venue' })
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListStaffQueryDto) {
-    return this.staff.list(principal, query.venueId);
+    return this.staff.list(principal, query.venueId, query.includeInactive === true);
   }
 
   @Get(':id')

@@ -11,6 +11,10 @@ export class Staff {
   @Column({ type: 'text' })
   email: string;
 
+  /** false: deactivated (kept for history; no new assignments, not on the board, not bookable). */
+  @Column({ type: 'boolean', default: true })
+  active: boolean;
+
   /**
    * Grows in the same transaction as any change to this person's jobs, assignments or blocked
    * slots: a cheap "has anything changed?" for feeds and sync.

@@ -20,8 +20,9 @@ export class StaffRepository {
     return staff;
   }
 
-  async update(em: EntityManager, id: string, data: Partial<Pick<Staff, 'name' | 'email'>>): Promise<void> {
-    if (Object.keys(data).length) await em.getRepository(Staff).update({ id }, data);
+  async update(em: EntityManager, id: string, data: Partial<Pick<Staff, 'name' | 'email' | 'active'>>): Promise<void> {
+    const defined = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined));
+    if (Object.keys(defined).length) await em.getRepository(Staff).update({ id }, defined);
   }
 
   async setVenues(em: EntityManager, staffId: string, venueIds: string[]): Promise<void> {
@@ -40,14 +41,15 @@ export class StaffRepository {
   }
 
   /** Staff with their venues; `venueIds` filters to members of any of them (undefined = all). */
-  async list(venueIds?: string[]): Promise<StaffWithVenues[]> {
+  async list(venueIds?: string[], includeInactive = false): Promise<StaffWithVenues[]> {
     const rows: Array<{ id: string; venue_ids: string[] }> = await this.dataSource.query(
       `SELECT s.id, coalesce(array_agg(sv.venue_id ORDER BY sv.venue_id) FILTER (WHERE sv.venue_id IS NOT NULL), '{}') AS venue_ids
          FROM staff s
          LEFT JOIN staff_venues sv ON sv.staff_id = s.id
-        WHERE $1::uuid[] IS NULL OR EXISTS (SELECT 1 FROM staff_venues f WHERE f.staff_id = s.id AND f.venue_id = ANY($1::uuid[]))
+        WHERE ($1::uuid[] IS NULL OR EXISTS (SELECT 1 FROM staff_venues f WHERE f.staff_id = s.id AND f.venue_id = ANY($1::uuid[])))
+          AND (s.active OR $2::boolean)
         GROUP BY s.id`,
-      [venueIds ?? null],
+      [venueIds ?? null, includeInactive],
     );
     if (!rows.length) return [];
     const staff = await this.dataSource

@@ -14,6 +14,7 @@ export interface StaffView {
   name: string;
   email: string;
   venueIds: string[];
+  active: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -24,6 +25,7 @@ export function toStaffView({ staff, venueIds }: StaffWithVenues): StaffView {
     name: staff.name,
     email: staff.email,
     venueIds,
+    active: staff.active,
     createdAt: staff.createdAt.toISOString(),
     updatedAt: staff.updatedAt.toISOString(),
   };
@@ -88,7 +90,7 @@ export class StaffService {
     try {
       return await this.dataSource.transaction(async (em) => {
         if (dto.email && (await this.staff.emailTaken(em, dto.email, id))) throw this.emailTaken(dto.email);
-        await this.staff.update(em, id, { name: dto.name, email: dto.email });
+        await this.staff.update(em, id, { name: dto.name, email: dto.email, active: dto.active });
         if (dto.venueIds) await this.staff.setVenues(em, id, nextVenues);
         // A new name also shows in the team line of co-workers' feeds and calendars.
         const renamed = dto.name !== undefined && dto.name !== current.staff.name;
@@ -113,7 +115,7 @@ export class StaffService {
     }
   }
 
-  async list(principal: Principal, venueId?: string): Promise<StaffView[]> {
+  async list(principal: Principal, venueId?: string, includeInactive = false): Promise<StaffView[]> {
     if (principal.role === 'staff') {
       const self = await this.requireAccessible(principal, principal.staffId!);
       return venueId && !self.venueIds.includes(venueId) ? [] : [toStaffView(self)];
@@ -127,7 +129,7 @@ export class StaffService {
     } else if (venueId) {
       scope = [venueId];
     }
-    return (await this.staff.list(scope)).map(toStaffView);
+    return (await this.staff.list(scope, includeInactive)).map(toStaffView);
   }
 
   async get(principal: Principal, id: string): Promise<StaffView> {

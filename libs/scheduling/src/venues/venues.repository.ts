@@ -27,6 +27,12 @@ export class VenuesRepository {
   }
 
   /** Writes the booking policy (all five fields). */
+  /** Name and/or zone (feeds notice through the venues trigger). */
+  async rename(em: EntityManager, id: string, data: { name?: string; timezone?: string }): Promise<void> {
+    const defined = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined));
+    if (Object.keys(defined).length) await em.getRepository(Venue).update({ id }, defined);
+  }
+
   async updateBookingPolicy(em: EntityManager, id: string, policy: VenueBookingPolicy): Promise<void> {
     await em.getRepository(Venue).update(
       { id },

@@ -79,6 +79,15 @@ export class VenuesService {
       const venue = await this.venues.lock(em, id);
       if (!venue) throw ApiError.notFound('VENUE_NOT_FOUND', `Venue ${id} does not exist`);
       const before = toVenueView(venue);
+      if (dto.timezone !== undefined && dto.timezone !== venue.timezone) {
+        assertRole(principal, 'admin');
+        if (!isValidTimeZone(dto.timezone)) {
+          throw ApiError.badRequest('INVALID_TIMEZONE', `"${dto.timezone}" is not an IANA time zone (e.g. Europe/Berlin)`, { timezone: dto.timezone });
+        }
+      }
+      if (dto.name !== undefined || dto.timezone !== undefined) {
+        await this.venues.rename(em, id, { name: dto.name, timezone: dto.timezone });
+      }
       if (dto.booking) {
         const policy = { ...before.booking, ...definedFields(dto.booking) };
         await this.venues.updateBookingPolicy(em, id, policy);

@@ -1,5 +1,5 @@
 import { IsOptionalNonNull } from '@calbridge/core';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEmail, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
 import { Trim } from '../../common/validators';
 
 
@@ -44,4 +44,9 @@ export class UpdateStaffDto {
   @ArrayMaxSize(100)
   @IsUUID('all', { each: true })
   venueIds?: string[];
+
+  /** false deactivates (history kept; no new assignments; off the board); true reactivates. */
+  @IsOptionalNonNull()
+  @IsBoolean()
+  active?: boolean;
 }
