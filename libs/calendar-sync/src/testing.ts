@@ -7,7 +7,7 @@ export { CaldavProvider } from './providers/caldav/caldav.provider';
 export { CALENDAR_PROVIDERS } from './providers/provider-registry';
 export { connectionKeyPrefix } from './providers/event-key';
 export { ChannelsService } from './webhooks/channels.service';
-export { ConnectionsService } from './connections/connections.service';
+export { AccountConnector } from './connections/account-connector.service';
 export { ConnectionsRepository } from './connections/connections.repository';
 export { PushedEventsRepository } from './push/pushed-events.repository';
 export { PullService } from './pull/pull.service';
