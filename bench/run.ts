@@ -20,6 +20,7 @@ const SCENARIOS: Record<string, () => Promise<{ run: Scenario }>> = {
   google: () => import('./providers.bench').then((m) => ({ run: m.runGoogle })),
   microsoft: () => import('./providers.bench').then((m) => ({ run: m.runMicrosoft })),
   cron: () => import('./cron.bench'),
+  webhooks: () => import('./webhook-burst.bench'),
 };
 
 /**
