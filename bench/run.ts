@@ -19,7 +19,9 @@ const SCENARIOS: Record<string, () => Promise<{ run: Scenario }>> = {
   sync: () => import('./sync.bench'),
   google: () => import('./providers.bench').then((m) => ({ run: m.runGoogle })),
   microsoft: () => import('./providers.bench').then((m) => ({ run: m.runMicrosoft })),
-  webhooks: () => import('./notifications.bench').then((m) => ({ run: m.runWebhooks })),
+  cron: () => import('./cron.bench'),
+  webhooks: () => import('./webhook-burst.bench'),
+  'outbound-webhooks': () => import('./notifications.bench').then((m) => ({ run: m.runWebhooks })),
   emails: () => import('./notifications.bench').then((m) => ({ run: m.runEmails })),
 };
 
