@@ -22,6 +22,8 @@ const SCENARIOS: Record<string, () => Promise<{ run: Scenario }>> = {
   cron: () => import('./cron.bench'),
   webhooks: () => import('./webhook-burst.bench'),
   feeds: () => import('./feeds-scale.bench'),
+  'outbound-webhooks': () => import('./notifications.bench').then((m) => ({ run: m.runWebhooks })),
+  emails: () => import('./notifications.bench').then((m) => ({ run: m.runEmails })),
 };
 
 /**
