@@ -21,6 +21,7 @@ const SCENARIOS: Record<string, () => Promise<{ run: Scenario }>> = {
   microsoft: () => import('./providers.bench').then((m) => ({ run: m.runMicrosoft })),
   cron: () => import('./cron.bench'),
   webhooks: () => import('./webhook-burst.bench'),
+  feeds: () => import('./feeds-scale.bench'),
   'outbound-webhooks': () => import('./notifications.bench').then((m) => ({ run: m.runWebhooks })),
   emails: () => import('./notifications.bench').then((m) => ({ run: m.runEmails })),
 };
