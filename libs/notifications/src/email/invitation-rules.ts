@@ -1,4 +1,5 @@
 import { CalendarMethod, renderCalendar, renderEvent } from '@calbridge/icalendar';
+import { jobInvitationUid } from '@calbridge/scheduling';
 import { createHash } from 'node:crypto';
 
 /** A job as an invitation shows it (plain data, read by the caller). */
@@ -70,11 +71,6 @@ function invitationHash(job: InvitationJob): string {
     .digest('base64url');
 }
 
-/** The invitation's UID: one per job, the same for every recipient and every update. */
-export function invitationUid(jobId: string): string {
-  return `invitation-${jobId}@calbridge`;
-}
-
 /**
  * The iTIP (RFC 5546) calendar of an invitation, through the shared codec: METHOD REQUEST or
  * CANCEL, ORGANIZER the sender, ATTENDEE only this recipient, times with TZID and VTIMEZONE.
@@ -89,7 +85,7 @@ export function invitationCalendar(
 ): string {
   const method: CalendarMethod = decision.method;
   const event = renderEvent({
-    uid: invitationUid(job.id),
+    uid: jobInvitationUid(job.id), // one per job: every recipient, every update, the booking page's .ics
     sequence: decision.sequence,
     stamp,
     start: job.startsAt,
