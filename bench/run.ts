@@ -20,6 +20,11 @@ const SCENARIOS: Record<string, () => Promise<{ run: Scenario }>> = {
   sync: () => import('./sync.bench'),
   google: () => import('./providers.bench').then((m) => ({ run: m.runGoogle })),
   microsoft: () => import('./providers.bench').then((m) => ({ run: m.runMicrosoft })),
+  cron: () => import('./cron.bench'),
+  webhooks: () => import('./webhook-burst.bench'),
+  feeds: () => import('./feeds-scale.bench'),
+  'outbound-webhooks': () => import('./notifications.bench').then((m) => ({ run: m.runWebhooks })),
+  emails: () => import('./notifications.bench').then((m) => ({ run: m.runEmails })),
 };
 
 /**

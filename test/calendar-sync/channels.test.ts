@@ -1,5 +1,5 @@
 import { AccountContext, CalendarProvider, CalendarRef, ConnectInput, ProviderError, PullRequest, PullResult, WatchChannel, WatchRequest } from '@calbridge/calendar-sync';
-import { CaldavProvider, CALENDAR_PROVIDERS, ChannelsService, ConnectionsService } from '@calbridge/calendar-sync/testing';
+import { CaldavProvider, CALENDAR_PROVIDERS, ChannelsService, AccountConnector } from '@calbridge/calendar-sync/testing';
 import type { TestingModuleBuilder } from '@nestjs/testing';
 import type { TestSystem } from '../support/test-system';
 import { waitFor } from '../support/wait';
@@ -89,9 +89,9 @@ describe('providers with push channels slot into the engine', () => {
   it('connects, pulls, opens a channel, wakes on a genuine notification only, renews and stops channels', async () => {
     const principal = { role: 'staff' as const, subject: staff.id, staffId: staff.id, venueIds: [] };
     await expect(
-      system.app.get(ConnectionsService).connect(principal, staff.id, 'fake', { kind: 'oauth_code', code: 'bad', codeVerifier: 'v', redirectUri: 'r' }),
+      system.app.get(AccountConnector).connect(principal, staff.id, 'fake', { kind: 'oauth_code', code: 'bad', codeVerifier: 'v', redirectUri: 'r' }),
     ).rejects.toMatchObject({ code: 'AuthRevoked' });
-    const { view } = await system.app.get(ConnectionsService).connect(principal, staff.id, 'fake', {
+    const { view } = await system.app.get(AccountConnector).connect(principal, staff.id, 'fake', {
       kind: 'oauth_code',
       code: 'good',
       codeVerifier: 'v',

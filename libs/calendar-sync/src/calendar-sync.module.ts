@@ -4,6 +4,9 @@ import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SchedulingModule } from '@calbridge/scheduling';
 import { ConnectionsRepository } from './connections/connections.repository';
+import { AccountConnector } from './connections/account-connector.service';
+import { CaldavConnect } from './connections/caldav-connect.service';
+import { ConnectionViews } from './connections/connection-views.service';
 import { ConnectionsService } from './connections/connections.service';
 import { OAuthConnectService } from './connections/oauth-connect.service';
 import { SyncCalendar } from './connections/entities/sync-calendar.entity';
@@ -49,6 +52,9 @@ const SERVICES = [
   ConnectionSemaphore,
   ConnectionRunner,
   SyncQueues,
+  ConnectionViews,
+  AccountConnector,
+  CaldavConnect,
   ConnectionsService,
   OAuthConnectService,
   PullService,

@@ -2,7 +2,9 @@ import { CurrentPrincipal, ParseIdPipe, Principal } from '@calbridge/core';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CalendarView, ConnectionsService, ConnectionView } from './connections.service';
+import { CalendarView, ConnectionView } from './connection.view';
+import { ConnectionViews } from './connection-views.service';
+import { ConnectionsService } from './connections.service';
 import { RemoveConnectionQueryDto } from './dto/remove-connection-query.dto';
 import { UpdateConnectionDto } from './dto/update-connection.dto';
 
@@ -10,18 +12,21 @@ import { UpdateConnectionDto } from './dto/update-connection.dto';
 @ApiBearerAuth()
 @Controller('v1/connections/:id')
 export class ConnectionsController {
-  constructor(private readonly connections: ConnectionsService) {}
+  constructor(
+    private readonly views: ConnectionViews,
+    private readonly connections: ConnectionsService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'One connection and its sync status' })
   get(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string): Promise<ConnectionView> {
-    return this.connections.get(principal, id);
+    return this.views.get(principal, id);
   }
 
   @Get('calendars')
   @ApiOperation({ summary: 'Calendars of the connected account (push/pull roles, read-only flag)' })
   calendars(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string): Promise<CalendarView[]> {
-    return this.connections.calendars(principal, id);
+    return this.views.calendars(principal, id);
   }
 
   @Patch()

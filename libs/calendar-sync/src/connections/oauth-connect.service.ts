@@ -6,7 +6,8 @@ import type { ProviderErrorCode } from '../providers/provider-error';
 import { ProviderError } from '../providers/provider-error';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { syncConfig } from '../sync.config';
-import { ConnectionsService } from './connections.service';
+import { AccountConnector } from './account-connector.service';
+import { ConnectionViews } from './connection-views.service';
 import { signState, verifyState } from './oauth-state';
 
 /** The query a provider sends the user back with (authorization code flow). */
@@ -37,7 +38,7 @@ const FAILURE_CODES: Record<ProviderErrorCode, string> = {
  * a `state` signed with HMAC-SHA-256, bound to the staff member and expiring; the PKCE (S256)
  * verifier and the principal who started stay in Redis under the state's nonce, for the
  * state's lifetime and for one use. The callback checks the state before anything else (a bad
- * one changes nothing), then hands the code to the provider through ConnectionsService.connect
+ * one changes nothing), then hands the code to the provider through AccountConnector.connect
  * and sends the user to the web UI with the outcome in the URL fragment.
  */
 @Injectable()
@@ -45,14 +46,15 @@ export class OAuthConnectService {
   private readonly logger = new Logger(OAuthConnectService.name);
 
   constructor(
-    private readonly connections: ConnectionsService,
+    private readonly views: ConnectionViews,
+    private readonly connector: AccountConnector,
     private readonly registry: ProviderRegistry,
     private readonly redis: RedisService,
     @Inject(syncConfig.KEY) private readonly config: ConfigType<typeof syncConfig>,
   ) {}
 
   async authorize(principal: Principal, staffId: string, providerKey: string): Promise<{ url: string }> {
-    await this.connections.requireOwner(principal, staffId);
+    await this.views.requireOwner(principal, staffId);
     const provider = this.registry.get(providerKey);
     if (!provider.authorizationUrl) throw ApiError.unprocessable('PROVIDER_NOT_OAUTH', `${provider.displayName} does not connect through OAuth`);
     const { stateSecret, stateTtlMs } = this.config.oauth;
@@ -87,7 +89,7 @@ export class OAuthConnectService {
     }
     if (typeof query.code !== 'string' || !query.code) return this.outcome({ error: 'authorization_failed' });
     try {
-      const { view } = await this.connections.connect(pending.principal, staffId, providerKey, {
+      const { view } = await this.connector.connect(pending.principal, staffId, providerKey, {
         kind: 'oauth_code',
         code: query.code,
         codeVerifier: pending.codeVerifier,

@@ -2,7 +2,9 @@ import { CurrentPrincipal, ParseIdPipe, Principal } from '@calbridge/core';
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ConnectionsService, ConnectionView } from './connections.service';
+import { CaldavConnect } from './caldav-connect.service';
+import type { ConnectionView } from './connection.view';
+import { ConnectionViews } from './connection-views.service';
 import { CreateCaldavConnectionDto } from './dto/create-caldav-connection.dto';
 import { OAuthConnectService } from './oauth-connect.service';
 
@@ -11,14 +13,15 @@ import { OAuthConnectService } from './oauth-connect.service';
 @Controller('v1/staff/:staffId/connections')
 export class StaffConnectionsController {
   constructor(
-    private readonly connections: ConnectionsService,
+    private readonly views: ConnectionViews,
+    private readonly caldav: CaldavConnect,
     private readonly oauth: OAuthConnectService,
   ) {}
 
   @Get()
   @ApiOperation({ summary: "A staff member's calendar connections with their sync status (dispatchers of their venues may read)" })
   list(@CurrentPrincipal() principal: Principal, @Param('staffId', ParseIdPipe) staffId: string): Promise<ConnectionView[]> {
-    return this.connections.list(principal, staffId);
+    return this.views.list(principal, staffId);
   }
 
   @Get(':provider/authorize')
@@ -41,7 +44,7 @@ export class StaffConnectionsController {
     @Body() dto: CreateCaldavConnectionDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ConnectionView> {
-    const { created, view } = await this.connections.createCaldav(principal, staffId, dto);
+    const { created, view } = await this.caldav.connect(principal, staffId, dto);
     res.status(created ? 201 : 200);
     return view;
   }
