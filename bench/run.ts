@@ -14,6 +14,7 @@ type Scenario = () => Promise<Record<string, unknown>>;
 /** Scenario name -> module (each exports `run`). Add new scenarios here. */
 const SCENARIOS: Record<string, () => Promise<{ run: Scenario }>> = {
   busy: () => import('./busy.bench'),
+  board: () => import('./board.bench'),
   booking: () => import('./booking.bench'),
   feed: () => import('./feed.bench'),
   sync: () => import('./sync.bench'),
