@@ -101,7 +101,15 @@ describe('providers with push channels slot into the engine', () => {
     await waitFor(async () => expect(fake.watches).toHaveLength(1), { what: 'a channel' });
     const [{ request, channel }] = fake.watches;
     expect(request.webhookUrl).toBe('http://127.0.0.1:3000/webhooks/fake');
-    const [row] = await system.dataSource.query(`SELECT token_hash, credentials FROM sync_channels ch JOIN sync_connections c ON c.id = ch.connection_id`);
+    // The channel row is written after the provider's watch call returns: wait for it too.
+    const row = await waitFor(
+      async () => {
+        const [r] = await system.dataSource.query(`SELECT token_hash, credentials FROM sync_channels ch JOIN sync_connections c ON c.id = ch.connection_id`);
+        expect(r).toBeDefined();
+        return r as { token_hash: string; credentials: string };
+      },
+      { what: 'the channel row' },
+    );
     expect(row.token_hash).not.toContain(request.token);
     expect(row.credentials).not.toMatch(/accessToken|refreshToken/);
 
