@@ -11,6 +11,8 @@ module.exports = {
     '^@calbridge/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.test.ts'],
+  // The fault suite runs on its own (npm run test:faults, jest.faults.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   // Two cores: two test files at a time, each with its own database and queue prefix.

@@ -14,11 +14,17 @@ type Scenario = () => Promise<Record<string, unknown>>;
 /** Scenario name -> module (each exports `run`). Add new scenarios here. */
 const SCENARIOS: Record<string, () => Promise<{ run: Scenario }>> = {
   busy: () => import('./busy.bench'),
+  board: () => import('./board.bench'),
   booking: () => import('./booking.bench'),
   feed: () => import('./feed.bench'),
   sync: () => import('./sync.bench'),
   google: () => import('./providers.bench').then((m) => ({ run: m.runGoogle })),
   microsoft: () => import('./providers.bench').then((m) => ({ run: m.runMicrosoft })),
+  cron: () => import('./cron.bench'),
+  webhooks: () => import('./webhook-burst.bench'),
+  feeds: () => import('./feeds-scale.bench'),
+  'outbound-webhooks': () => import('./notifications.bench').then((m) => ({ run: m.runWebhooks })),
+  emails: () => import('./notifications.bench').then((m) => ({ run: m.runEmails })),
 };
 
 /**

@@ -1,3 +1,4 @@
+import { MetricsService } from '@calbridge/core';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { RunningMicrosoftEmulator, startMicrosoftEmulator } from '../../apps/emulators/src';
@@ -62,6 +63,16 @@ describe('Graph webhook: one batch, few queries', () => {
     const queries = await countApiQueries(() => system.http().post('/webhooks/microsoft', { value }).expect(202));
     expect(queries).toBeLessThanOrEqual(5);
     await waitFor(async () => expect(await pullJobsSeen(system)).toBeGreaterThan(jobsBefore), { what: 'the genuine notification to queue a pull' });
+    // Its pull is measured as webhook-to-slot latency.
+    await waitFor(
+      async () => {
+        const metrics = await system.worker!.get(MetricsService).registry.getMetricsAsJSON();
+        const latency = metrics.find((m) => m.name === 'calbridge_sync_webhook_to_slot_seconds');
+        const count = (latency?.values ?? []).find((v) => (v as { metricName?: string }).metricName === 'calbridge_sync_webhook_to_slot_seconds_count' && v.labels.provider === 'microsoft');
+        expect(count?.value).toBeGreaterThanOrEqual(1);
+      },
+      { what: 'the webhook-to-slot latency to be observed' },
+    );
   });
 
   it('a batch of junk alone queues nothing', async () => {

@@ -48,6 +48,7 @@ describe('rate limits (Google emulator, 429 with Retry-After)', () => {
   it('six 429s with Retry-After: 1 — never `error`, no failure counted, each retry after about a second, the push lands', async () => {
     const rateLimitsBefore = await metric('calbridge_sync_rate_limits_total', { provider: 'google' });
     const failuresBefore = await metric('calbridge_sync_failures_total', { provider: 'google' });
+    const answered429Before = await metric('calbridge_sync_remote_responses_total', { provider: 'google', status: '429' });
     google.controls.resetStats();
     google.controls.throttle(6, { status: 429, retryAfterSeconds: 1, method: 'POST', path: '/events' });
 
@@ -82,6 +83,8 @@ describe('rate limits (Google emulator, 429 with Retry-After)', () => {
     expect(await connection(system, connectionId)).toMatchObject({ status: 'active', failureCount: 0, lastError: null, rateLimitedCount: 0 });
     expect((await metric('calbridge_sync_rate_limits_total', { provider: 'google' })) - rateLimitsBefore).toBe(6);
     expect((await metric('calbridge_sync_failures_total', { provider: 'google' })) - failuresBefore).toBe(0);
+    // Provider answers by status: the six 429s among them.
+    expect((await metric('calbridge_sync_remote_responses_total', { provider: 'google', status: '429' })) - answered429Before).toBe(6);
   });
 
   it('shows a throttled connection as active with a back-off and the count of rate limits in a row, not as an error', async () => {

@@ -1,57 +1,13 @@
 import { DEV_SECRETS, mintToken } from '@calbridge/core';
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { connect, Socket } from 'node:net';
-import { join } from 'node:path';
 import { Client } from 'pg';
+import { startProcess } from '../support/app-process';
 import { freePort } from '../support/free-port';
 import { createTestDatabase } from '../support/test-database';
 import { testRedisUrl } from '../support/test-env';
 import { waitFor } from '../support/wait';
-
-const ROOT = join(__dirname, '..', '..');
-
-/** Newest modification time of the TypeScript sources under `dir`. */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * The command that runs an app: its build when the build is newer than every source (CI builds
- * before testing; starting compiled code is much faster), else the sources, transpiled on load.
- */
-function commandOf(app: 'api' | 'worker'): string[] {
-  const built = join(ROOT, `dist/apps/${app}/apps/${app}/src/main.js`);
-  const sources = Math.max(newestSource(join(ROOT, 'apps', app, 'src')), newestSource(join(ROOT, 'libs')));
-  if (existsSync(built) && statSync(built).mtimeMs >= sources) return [built];
-  return ['-r', join(ROOT, 'bench/support/register.js'), join(ROOT, `apps/${app}/src/main.ts`)];
-}
-
-/** An app of calbridge as its own process. */
-function startProcess(
-  app: 'api' | 'worker',
-  env: Record<string, string>,
-): { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
-  const child = spawn(process.execPath, commandOf(app), {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, output: () => output, exited };
-}
 
 /** Writes the head and the first part of a request and keeps the socket; returns a function finishing it and reading the answer. */
 function startRequest(port: number, head: string, first: string): Promise<{ finish: (rest: string) => Promise<string>; socket: Socket }> {

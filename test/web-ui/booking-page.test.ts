@@ -1,5 +1,6 @@
 import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
+import { jobInvitationUid } from '@calbridge/scheduling';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -116,7 +117,7 @@ describe('booking page in a real browser', () => {
     await page.screenshot({ path: join(SHOTS, 'desktop-3-confirmed.png'), fullPage: true });
 
     const [row] = await system.dataSource.query(
-      `SELECT j.starts_at, j.status, a.staff_id FROM bookings b JOIN jobs j ON j.id = b.job_id JOIN job_assignments a ON a.job_id = j.id AND a.active`,
+      `SELECT j.id AS job_id, j.starts_at, j.status, a.staff_id FROM bookings b JOIN jobs j ON j.id = b.job_id JOIN job_assignments a ON a.job_id = j.id AND a.active`,
     );
     expect(new Date(row.starts_at).toISOString()).toBe(new Date(startsAt).toISOString());
     expect(row).toMatchObject({ status: 'confirmed', staff_id: setup.staff[0].id });
@@ -134,6 +135,8 @@ describe('booking page in a real browser', () => {
     expect(event.startDate.toJSDate().toISOString()).toBe(new Date(startsAt).toISOString());
     expect(event.summary).toBe(`Haircut at ${(await system.dataSource.query('SELECT name FROM venues WHERE id = $1', [setup.venue.id]))[0].name}`);
     expect(event.description).toContain(token);
+    // The same event as the emailed invitations: one UID per job.
+    expect(event.uid).toBe(jobInvitationUid(row.job_id));
     // The link is the only key: a changed character answers the one 404.
     const tampered = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
     expect((await fetch(`${system.baseUrl}/public/bookings/${tampered}/calendar.ics`)).status).toBe(404);

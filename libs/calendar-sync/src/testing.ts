@@ -13,3 +13,4 @@ export { PushedEventsRepository } from './push/pushed-events.repository';
 export { PullService } from './pull/pull.service';
 export { SyncQueues } from './queues/sync-queues.service';
 export { ConnectionSemaphore } from './queues/connection-semaphore';
+export { MaintenanceService } from './maintenance/maintenance.service';

@@ -3,23 +3,25 @@ import { BullModule, InjectQueue } from '@nestjs/bullmq';
 import { Inject, Module, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { Queue } from 'bullmq';
+import { EmailProcessor } from './email/email.processor';
 import { NotificationEventsProcessor } from './events/notification-events.processor';
 import { notificationsConfig } from './notifications.config';
 import { NotificationsModule } from './notifications.module';
-import { NOTIFICATION_EVENTS_QUEUE, WEBHOOK_DELIVERY_QUEUE } from './queues/notification-queues';
+import { EMAIL_QUEUE, NOTIFICATION_EVENTS_QUEUE, WEBHOOK_DELIVERY_QUEUE } from './queues/notification-queues';
 import { WEBHOOK_SOURCE_EVENT_TYPES } from './webhooks/webhook-events';
 import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
 
-/** Notifications' background work (worker only): the outbox consumer, webhook delivery, the sweep. */
+/** Notifications' background work (worker only): the outbox consumer, webhook delivery, invitation emails, the sweeps. */
 @Module({
   imports: [NotificationsModule, SchedulingModule, BullModule.registerQueue({ name: NOTIFICATION_EVENTS_QUEUE })],
-  providers: [NotificationEventsProcessor, WebhookDeliveryProcessor],
+  providers: [NotificationEventsProcessor, WebhookDeliveryProcessor, EmailProcessor],
 })
 export class NotificationsWorkerModule implements OnModuleInit, OnApplicationBootstrap {
   constructor(
     private readonly consumers: DomainEventConsumers,
     @InjectQueue(NOTIFICATION_EVENTS_QUEUE) private readonly events: Queue,
     @InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly deliveries: Queue,
+    @InjectQueue(EMAIL_QUEUE) private readonly emails: Queue,
     @Inject(notificationsConfig.KEY) private readonly config: ConfigType<typeof notificationsConfig>,
   ) {}
 
@@ -34,6 +36,11 @@ export class NotificationsWorkerModule implements OnModuleInit, OnApplicationBoo
       'webhook-sweep',
       { every: this.config.webhooks.sweepIntervalMs },
       { name: 'webhook.sweep', data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+    );
+    await this.emails.upsertJobScheduler(
+      'email-sweep',
+      { every: this.config.webhooks.sweepIntervalMs },
+      { name: 'email.sweep', data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
     );
   }
 }

@@ -20,9 +20,24 @@ export const notificationsConfig = registerAs('notifications', () => {
       signingKey: env.CALENDLY_WEBHOOK_SIGNING_KEY ?? null,
       toleranceSeconds: env.CALENDLY_WEBHOOK_TOLERANCE_SECONDS,
     },
+    email: {
+      /** Null: email is off. */
+      smtpUrl: env.SMTP_URL ?? null,
+      from: parseMailbox(env.MAIL_FROM),
+      maxAttempts: env.MAIL_MAX_ATTEMPTS,
+      backoffBaseMs: env.MAIL_BACKOFF_BASE_MS,
+      workerConcurrency: env.MAIL_WORKER_CONCURRENCY,
+    },
     /** Links in Slack texts point at the job in the platform. */
     platformJobUrl: env.PLATFORM_JOB_URL,
   };
 });
 
 export type NotificationsConfig = ReturnType<typeof notificationsConfig>;
+
+/** `Name <address>` or `address` → its parts. */
+export function parseMailbox(value: string): { name: string | null; address: string } {
+  const match = /^\s*(.*?)\s*<([^<>\s]+)>\s*$/.exec(value);
+  if (!match) return { name: null, address: value.trim() };
+  return { name: match[1].replace(/^"|"$/g, '') || null, address: match[2] };
+}

@@ -53,8 +53,14 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
   const [overriding, setOverriding] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const [live, setLive] = useState<LiveState>('connecting');
-  /** The data loads once the stream stands (its `ready`), so no change between the two is missed. */
-  const [streamGate, setStreamGate] = useState(0);
+  /**
+   * Bumped to (re)load: at once, and again when the live stream stands (its `ready`), so a change
+   * committed between the first read and the stream's start is not missed (the second read
+   * changes only what differs on screen).
+   */
+  const [streamGate, setStreamGate] = useState(1);
+  /** The window whose data is on screen (a silent re-read keeps it marked loaded). */
+  const [loadedWindow, setLoadedWindow] = useState('');
   const jobsRef = useRef(jobs);
   jobsRef.current = jobs;
   const lanes = useMemo(() => buildLanes(staff, connections), [staff, connections]);
@@ -85,6 +91,7 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
     if (h.status === 'fulfilled') setConnections(h.value);
     else partial.push(`calendar health (${describeError(h.reason)})`);
     setState({ loading: false, error: null, partial });
+    setLoadedWindow(window.from + window.to);
   }, [api, venue.id, window.from, window.to]);
   useEffect(() => {
     if (streamGate > 0) void load();
@@ -158,12 +165,10 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
         if (kinds.has('connections')) void refreshConnections();
       }, 30);
     };
-    let loadedOnce = false;
     const stop = openLive(api, venue.id, {
       onState: setLive,
       onReady: (resumed) => {
-        if (!resumed || !loadedOnce) setStreamGate((g) => g + 1);
-        loadedOnce = true;
+        if (!resumed) setStreamGate((g) => g + 1);
       },
       onReset: () => setStreamGate((g) => g + 1),
       onEvent: (e) => {
@@ -182,11 +187,8 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
     });
     // Sync status changes (syncing -> active) are not all events: look again now and then.
     const healthTimer = setInterval(() => void refreshConnections(), 60_000);
-    // Without a stream within 3 s (a proxy that buffers, an old browser), load anyway; it keeps trying.
-    const fallback = setTimeout(() => setStreamGate((g) => (g === 0 ? 1 : g)), 3000);
     return () => {
       stop();
-      clearTimeout(fallback);
       clearInterval(healthTimer);
       if (flush) clearTimeout(flush);
     };
@@ -298,7 +300,8 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
       resources: [],
       events: [],
       resourceLabelContent: (info) => ({ domNodes: laneLabel(info.resource.extendedProps as unknown as Lane) }),
-      eventContent: (info) => ({ domNodes: eventLabel(info.event as unknown as BoardEvent, info.timeText) }),
+      // Plain text (no DOM per event): a busy week draws thousands of these.
+      eventContent: (info) => eventText(info.event as unknown as BoardEvent, info.timeText),
       eventDidMount: (info) => {
         const props = info.event.extendedProps as BoardEvent['extendedProps'];
         info.el.setAttribute(props.kind === 'job' ? 'data-event-job' : 'data-event-slot', props.entityId);
@@ -362,8 +365,24 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
   }, [lanes]);
 
   const events = useMemo(() => buildEvents(jobs.values(), slots, conflicts, zone, new Set(lanes.map((l) => l.id))), [jobs, slots, conflicts, zone, lanes]);
+  // Hand the component only what changed: re-setting 2,000 events re-renders them all.
+  const shown = useRef(new Map<string, string>());
   useEffect(() => {
-    cal.current?.setOption('events', events as unknown as Parameters<Calendar['setOption']>[1] as never);
+    const calendar = cal.current;
+    if (!calendar) return;
+    const next = new Map(events.map((e) => [e.id, JSON.stringify(e)]));
+    const removed = [...shown.current.keys()].filter((id) => !next.has(id));
+    const changed = events.filter((e) => shown.current.get(e.id) !== next.get(e.id));
+    if (removed.length + changed.length > 100 || shown.current.size === 0) {
+      calendar.setOption('events', events as never);
+    } else {
+      for (const id of removed) calendar.removeEventById(id);
+      for (const e of changed) {
+        if (shown.current.has(e.id)) calendar.updateEvent(e as never);
+        else calendar.addEvent(e as never);
+      }
+    }
+    shown.current = next;
   }, [events]);
 
   // ---- panels ----
@@ -430,7 +449,8 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
     view === 'day'
       ? DateTime.fromISO(window.from, { zone }).toFormat('cccc d LLLL yyyy')
       : `${DateTime.fromISO(window.from, { zone }).toFormat('d LLL')} – ${DateTime.fromISO(window.to, { zone }).minus({ days: 1 }).toFormat('d LLL yyyy')}`;
-  const agenda = [...jobs.values()].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  const openJobRef = useRef(openJob);
+  openJobRef.current = openJob;
 
   return (
     <div class="board-wrap">
@@ -509,7 +529,7 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
       )}
       <div class="board-main">
         <div class="board-scroll" aria-busy={state.loading ? 'true' : 'false'}>
-          <div ref={host} class="board" id="board" tabIndex={-1} aria-label={`Board of ${venue.name}`} data-loaded={state.loading ? undefined : 'true'} />
+          <div ref={host} class="board" id="board" tabIndex={-1} aria-label={`Board of ${venue.name}`} data-loaded={loadedWindow === window.from + window.to ? 'true' : undefined} />
         </div>
         {panel?.kind === 'new' && (
           <NewJobPanel zone={zone} staff={staff} startsAt={panel.startsAt} endsAt={panel.endsAt} laneStaffId={panel.lane} onClose={closePanel} onCreate={onCreate} />
@@ -522,25 +542,66 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
         <h2 id="h-open-conflicts">Open conflicts</h2>
         <ConflictsPanel conflicts={conflicts} staff={new Map(staff.map((s) => [s.id, s]))} venue={venue} onShow={showConflict} />
       </section>
-      <section class="card-section" data-section="Agenda" aria-labelledby="h-agenda">
-        <h2 id="h-agenda">Agenda ({view === 'day' ? 'this day' : 'this week'})</h2>
-        {agenda.length ? (
-          <ul class="plain">
-            {agenda.map((j) => (
-              <li key={j.id} class="job-row" data-job={j.id}>
-                <button type="button" class="link" onClick={() => openJob(j.id)}>
-                  {formatRange(j.startsAt, j.endsAt, zone)} · {j.title}
-                </button>{' '}
-                <Badge status={j.status} />{' '}
-                <span class="muted">{j.assignments.map((a) => staffName(a.staffId)).join(', ') || 'unassigned'}</span>
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p class="empty">{state.loading ? 'Loading…' : 'No jobs in this range. Select a time in a lane to create one.'}</p>
-        )}
-      </section>
+      <Agenda jobs={jobs} zone={zone} staffName={staffName} view={view} loading={state.loading} onOpen={openJobRef} />
     </div>
+  );
+}
+
+const rangeText = new Map<string, string>();
+/** formatRange, remembered: the agenda of a busy week formats thousands of ranges on every change. */
+function cachedRange(start: string, end: string, zone: string): string {
+  const key = `${start}|${end}|${zone}`;
+  let text = rangeText.get(key);
+  if (text === undefined) {
+    text = formatRange(start, end, zone);
+    if (rangeText.size > 20_000) rangeText.clear();
+    rangeText.set(key, text);
+  }
+  return text;
+}
+
+/** The shown range's jobs as a list: the keyboard and screen-reader view of the board (and the phone's). */
+function Agenda(props: {
+  jobs: Map<string, Job>;
+  zone: string;
+  view: BoardView;
+  loading: boolean;
+  staffName: (id: string) => string;
+  onOpen: { current: (id: string) => void };
+}): JSX.Element {
+  const { jobs, zone, staffName } = props;
+  const many = jobs.size > 300;
+  const [open, setOpen] = useState(!many);
+  useEffect(() => setOpen(!many), [many]);
+  const items = useMemo(() => {
+    if (!open) return null;
+    return [...jobs.values()]
+      .sort((a, b) => a.startsAt.localeCompare(b.startsAt))
+      .map((j) => (
+        <li key={j.id} class="job-row" data-job={j.id}>
+          <button type="button" class="link" onClick={() => props.onOpen.current(j.id)}>
+            {cachedRange(j.startsAt, j.endsAt, zone)} · {j.title}
+          </button>{' '}
+          <Badge status={j.status} /> <span class="muted">{j.assignments.map((a) => staffName(a.staffId)).join(', ') || 'unassigned'}</span>
+        </li>
+      ));
+  }, [jobs, zone, staffName, open]);
+  return (
+    <section class="card-section" data-section="Agenda" aria-labelledby="h-agenda">
+      <h2 id="h-agenda">
+        Agenda ({props.view === 'day' ? 'this day' : 'this week'}, {jobs.size} {jobs.size === 1 ? 'job' : 'jobs'})
+      </h2>
+      {many && (
+        <button type="button" aria-expanded={open ? 'true' : 'false'} onClick={() => setOpen(!open)}>
+          {open ? 'Hide the list' : 'Show all as a list'}
+        </button>
+      )}
+      {jobs.size === 0 ? (
+        <p class="empty">{props.loading ? 'Loading…' : 'No jobs in this range. Select a time in a lane to create one.'}</p>
+      ) : (
+        items && <ul class="plain">{items}</ul>
+      )}
+    </section>
   );
 }
 
@@ -581,21 +642,7 @@ function laneLabel(lane: Lane | undefined): Node[] {
   return [wrap];
 }
 
-function eventLabel(event: BoardEvent, timeText: string): Node[] {
-  const box = document.createElement('span');
-  box.className = 'ev';
-  const time = document.createElement('span');
-  time.className = 'ev-time';
-  time.textContent = timeText;
-  const title = document.createElement('span');
-  title.className = 'ev-title';
-  title.textContent = `${event.extendedProps.conflict ? '⚠ ' : ''}${String(event.title)}`;
-  box.append(time, title);
-  if (event.extendedProps.kind === 'job' && event.extendedProps.status) {
-    const st = document.createElement('span');
-    st.className = 'ev-status';
-    st.textContent = STATUS_LABEL[event.extendedProps.status] ?? event.extendedProps.status;
-    box.append(st);
-  }
-  return [box];
+function eventText(event: BoardEvent, timeText: string): string {
+  const status = event.extendedProps.kind === 'job' && event.extendedProps.status ? ` · ${STATUS_LABEL[event.extendedProps.status] ?? event.extendedProps.status}` : '';
+  return `${timeText} ${event.extendedProps.conflict ? '⚠ ' : ''}${String(event.title)}${status}`;
 }

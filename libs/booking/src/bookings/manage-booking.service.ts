@@ -6,7 +6,7 @@ import {
   BookingEventPayload,
   customerActor,
   CustomerJobsService,
-  customerEventUid,
+  jobInvitationUid,
   isActiveStatus,
   JobRecord,
   JobsRepository,
@@ -81,7 +81,7 @@ export class ManageBookingService {
     const { record, venue, service } = await this.resolve(token);
     const manageUrl = this.links.url(venue.id, token);
     const event = renderEvent({
-      uid: customerEventUid(record.job.id),
+      uid: jobInvitationUid(record.job.id),
       sequence: record.job.version,
       stamp: new Date(),
       start: record.job.startsAt,

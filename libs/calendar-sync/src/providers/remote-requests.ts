@@ -7,14 +7,30 @@ export function remoteRequestsCounter(metrics: MetricsService): Counter<'provide
 }
 
 /**
- * `fetch` for an SDK's transport: each request sent is counted once (retries included) and
- * given up after `timeoutMs`.
+ * What a provider answered, by HTTP status (`network` when no answer came back): the
+ * `calbridge_sync_remote_responses_total{provider,status}` counter every provider feeds.
  */
-export function countedFetch(onRequest: (method: string) => void, timeoutMs: number): typeof fetch {
-  return (input: string | URL | Request, init: RequestInit = {}) => {
+export function responseRecorder(metrics: MetricsService, provider: string): (status: number | undefined) => void {
+  const responses = metrics.counter('calbridge_sync_remote_responses_total', 'Answers of calendar providers, by provider and HTTP status (network: none)', ['provider', 'status']);
+  return (status) => responses.inc({ provider, status: status ? String(status) : 'network' });
+}
+
+/**
+ * `fetch` for an SDK's transport: each request sent is counted once (retries included), its
+ * answer by status, and given up after `timeoutMs`.
+ */
+export function countedFetch(onRequest: (method: string) => void, timeoutMs: number, onResponse?: (status: number | undefined) => void): typeof fetch {
+  return async (input: string | URL | Request, init: RequestInit = {}) => {
     onRequest((init.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase());
     const timeout = AbortSignal.timeout(timeoutMs);
-    return fetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+    try {
+      const response = await fetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+      onResponse?.(response.status);
+      return response;
+    } catch (error) {
+      onResponse?.(undefined);
+      throw error;
+    }
   };
 }
 

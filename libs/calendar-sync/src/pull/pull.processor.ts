@@ -1,5 +1,7 @@
+import { MetricsService } from '@calbridge/core';
 import { Processor } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
+import type { Histogram } from 'prom-client';
 import { ConnectionRunner } from '../engine/connection-runner.service';
 import { PULL_TASK_NAMES, PullTask, SYNC_PULL_QUEUE, syncBackoffStrategy } from '../queues/sync-tasks';
 import { TaskHandlers, TaskWorkerHost } from '../queues/task-worker-host';
@@ -8,20 +10,34 @@ import { PullService } from './pull.service';
 @Processor(SYNC_PULL_QUEUE, { settings: { backoffStrategy: syncBackoffStrategy } })
 export class PullProcessor extends TaskWorkerHost<PullTask> {
   protected readonly taskNames = PULL_TASK_NAMES;
+  private readonly notifiedLatency: Histogram<'provider'>;
 
   constructor(
     private readonly runner: ConnectionRunner,
     private readonly pull: PullService,
+    metrics: MetricsService,
   ) {
     super();
+    this.notifiedLatency = metrics.histogram(
+      'calbridge_sync_webhook_to_slot_seconds',
+      'From a provider notification (the pull it queued) to that pull committed: blocked slots and conflicts current',
+      ['provider'],
+      [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    );
   }
 
   protected handlers(): TaskHandlers<PullTask> {
     return {
-      'pull.connection': (job: Job<PullTask['data']>, token?: string) =>
-        this.runner.run(job, token, job.data.connectionId, { stampsSync: true }, (connection) =>
-          this.pull.pullConnection(connection, { full: job.data.full, refetch: job.data.refetch }),
-        ),
+      'pull.connection': async (job: Job<PullTask['data']>, token?: string) => {
+        let provider = '';
+        const result = await this.runner.run(job, token, job.data.connectionId, { stampsSync: true }, (connection) => {
+          provider = connection.provider;
+          return this.pull.pullConnection(connection, { full: job.data.full, refetch: job.data.refetch });
+        });
+        // Queued by a webhook: the time from the notification to its changes committed.
+        if (result.ran && job.data.reason.startsWith('notification')) this.notifiedLatency.observe({ provider }, (Date.now() - job.timestamp) / 1000);
+        return result;
+      },
     };
   }
 }

@@ -4,7 +4,8 @@ import type { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { syncConfig } from '../sync.config';
 
-const LEASE_MS = 120_000;
+/** Renewed every third of it while held: a holder that dies (kill -9) frees its slot within this. */
+const LEASE_MS = 15_000;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 

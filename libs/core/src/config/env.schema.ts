@@ -195,6 +195,19 @@ export const envSchema = z
     CALENDLY_WEBHOOK_SIGNING_KEY: z.string().min(8).optional(),
     /** How old a Calendly signature's timestamp may be (replay window). */
     CALENDLY_WEBHOOK_TOLERANCE_SECONDS: int(10, 3600).default(180),
+    /** SMTP server for email invitations (`smtp://user:pass@host:587`, `smtps://…:465`); unset: no email. */
+    SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+    /** Sender and iTIP ORGANIZER of invitations (`Name <address>` or an address). */
+    MAIL_FROM: z
+      .string()
+      .trim()
+      .regex(/^(?:[^<>]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/, 'must be an address or "Name <address>"')
+      .default('calbridge <calendar@calbridge.invalid>'),
+    /** Sending attempts per email before it is given up (SMTP failures are retried with back-off). */
+    MAIL_MAX_ATTEMPTS: int(1, 100).default(12),
+    MAIL_BACKOFF_BASE_MS: int(10, 3_600_000).default(5_000),
+    /** Emails one worker process sends at once. */
+    MAIL_WORKER_CONCURRENCY: int(1, 100).default(4),
   })
   .superRefine((env, ctx) => {
     const pairs: Array<[string | undefined, string | undefined, string]> = [

@@ -8,6 +8,7 @@ import { OutboxXid1796200000000 } from './1796200000000-outbox-xid';
 import { StaffActive1796200000001 } from './1796200000001-staff-active';
 import { Notifications1796300000000 } from './1796300000000-notifications';
 import { Calendly1796300001000 } from './1796300001000-calendly';
+import { EmailInvitations1796300002000 } from './1796300002000-email-invitations';
 import { SyncRateLimits1796400000000 } from './1796400000000-sync-rate-limits';
 
 /** Every migration, in order. New migrations are appended here (the build bundles no globs). */
@@ -22,5 +23,6 @@ export const MIGRATIONS = [
   StaffActive1796200000001,
   Notifications1796300000000,
   Calendly1796300001000,
+  EmailInvitations1796300002000,
   SyncRateLimits1796400000000,
 ];

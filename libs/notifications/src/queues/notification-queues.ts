@@ -5,6 +5,10 @@
  */
 export const NOTIFICATION_EVENTS_QUEUE = 'notifications-events';
 export const WEBHOOK_DELIVERY_QUEUE = 'notifications-webhooks';
+/** Invitation emails, one task per email (task id = email id). */
+export const EMAIL_QUEUE = 'notifications-email';
+
+export type EmailJob = { name: 'email.send'; data: { emailId: string } } | { name: 'email.sweep'; data: Record<string, never> };
 
 export type WebhookDeliveryJob = { name: 'webhook.deliver'; data: { messageId: string } } | { name: 'webhook.sweep'; data: Record<string, never> };
 

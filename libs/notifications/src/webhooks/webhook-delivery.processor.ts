@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { notificationsConfig } from '../notifications.config';
 import { notificationBackoffStrategy, WEBHOOK_DELIVERY_QUEUE, WebhookDeliveryJob } from '../queues/notification-queues';
 import { WebhookDeliveryService } from './webhook-delivery.service';
@@ -20,10 +20,15 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
     this.worker.concurrency = this.config.webhooks.workerConcurrency;
   }
 
-  async process(job: Job<WebhookDeliveryJob['data'], unknown, WebhookDeliveryJob['name']>): Promise<void> {
+  async process(job: Job<WebhookDeliveryJob['data'], unknown, WebhookDeliveryJob['name']>, token?: string): Promise<void> {
     switch (job.name) {
-      case 'webhook.deliver':
-        return this.delivery.deliver((job.data as { messageId: string }).messageId);
+      case 'webhook.deliver': {
+        const waiting = await this.delivery.deliver((job.data as { messageId: string }).messageId);
+        if (!waiting) return;
+        // Behind its lane's head: wait (without spending an attempt) until the head is due or wakes it.
+        await job.moveToDelayed(waiting.waitUntil.getTime(), token);
+        throw new DelayedError();
+      }
       case 'webhook.sweep':
         return this.delivery.sweep();
       default:

@@ -10,6 +10,9 @@ import { postWebhook } from './webhook-sender';
 import { WEBHOOK_GUARD } from './webhook-guard';
 import { WebhooksRepository } from './webhooks.repository';
 
+/** A message waiting behind its lane's head looks again this long after the head is due. */
+const WAITING_RECHECK_MS = 1_000;
+
 /** The `webhook-id` of a message: the same on every attempt. */
 export function webhookMessageId(messageId: string): string {
   return `msg_${messageId}`;
@@ -17,8 +20,8 @@ export function webhookMessageId(messageId: string): string {
 
 /**
  * Delivers webhook messages, at least once and in order per lane (one subscription, one job): only
- * the oldest pending message of a lane is sent; when it is delivered or given up, the next one is
- * queued. A failure is retried with back-off until the message's give-up time (WEBHOOK_RETRY_HOURS
+ * the oldest pending message of a lane is sent; the others wait (their tasks delayed) and the next
+ * one is woken when the head is delivered or given up. A failure is retried with back-off until the message's give-up time (WEBHOOK_RETRY_HOURS
  * after the event), every attempt with the same `webhook-id` and body, and logged with its status
  * and response time.
  */
@@ -58,15 +61,18 @@ export class WebhookDeliveryService {
     );
   }
 
-  /** One attempt at a message (a BullMQ task): a no-op unless it is pending and at the head of its lane. */
-  async deliver(messageId: string): Promise<void> {
+  /**
+   * One attempt at a message (a BullMQ task). A message behind another of its lane waits: the
+   * result says until when (the head's next attempt, or shortly when the head is in flight), and
+   * the head, once delivered or given up, wakes the next one at once ({@link wake}).
+   */
+  async deliver(messageId: string): Promise<{ waitUntil: Date } | null> {
     const message = await this.webhooks.findMessage(messageId);
-    if (!message || message.status !== 'pending' || message.subscriptionDeleted) return;
-    const isHead = await this.webhooks.transaction(async (em) => {
-      await this.webhooks.lockLane(em, message.subscriptionId, message.laneKey);
-      return (await this.webhooks.laneHead(em, message.subscriptionId, message.laneKey)) === message.id;
-    });
-    if (!isHead) return;
+    if (!message || message.status !== 'pending' || message.subscriptionDeleted) return null;
+    if (message.head && message.head.id !== message.id) {
+      const headDue = message.head.nextAttemptAt.getTime();
+      return { waitUntil: new Date(Math.max(headDue, Date.now()) + WAITING_RECHECK_MS) };
+    }
 
     const attempt = message.attempts + 1;
     const policy = this.config.webhooks;
@@ -78,27 +84,15 @@ export class WebhookDeliveryService {
     );
     if (result.statusCode !== null) this.latency.observe(result.responseMs / 1000);
 
-    let retryAt: Date | null = null;
-    let following: string | null = null;
-    await this.webhooks.transaction(async (em) => {
-      await this.webhooks.lockLane(em, message.subscriptionId, message.laneKey);
-      await this.webhooks.recordAttempt(em, message, { number: attempt, ...result });
-      if (!result.ok) retryAt = nextWebhookAttempt(attempt, new Date(), message.giveUpAt, policy);
-      if (retryAt) {
-        await this.webhooks.scheduleRetry(em, message.id, attempt, retryAt);
-      } else {
-        await this.webhooks.finish(em, message.id, result.ok ? 'delivered' : 'failed', attempt);
-        following = await this.webhooks.laneHead(em, message.subscriptionId, message.laneKey);
-      }
-    });
+    const retryAt = result.ok ? null : nextWebhookAttempt(attempt, new Date(), message.giveUpAt, policy);
+    await this.webhooks.recordAttempt(message, { number: attempt, ...result }, retryAt ? { nextAttemptAt: retryAt } : { finish: result.ok ? 'delivered' : 'failed' });
     this.outcomes.inc({ outcome: result.ok ? 'delivered' : retryAt ? 'retry' : 'given_up' });
-    if (following) await this.enqueue([following]);
     if (retryAt) {
       this.logger.warn(
         { subscriptionId: message.subscriptionId, messageId: message.id, attempt, error: result.error },
         'Webhook delivery failed; will retry',
       );
-      throw new RetryLaterError(`Webhook delivery failed (${result.error})`, Math.max(0, (retryAt as Date).getTime() - Date.now()));
+      throw new RetryLaterError(`Webhook delivery failed (${result.error})`, Math.max(0, retryAt.getTime() - Date.now()));
     }
     if (!result.ok) {
       this.logger.error(
@@ -106,6 +100,17 @@ export class WebhookDeliveryService {
         'Webhook delivery given up after the retry window',
       );
     }
+    await this.wake(message.subscriptionId, message.laneKey);
+    return null;
+  }
+
+  /** Runs the lane's new head now: its waiting task is promoted, or queued when it has none. */
+  private async wake(subscriptionId: string, laneKey: string): Promise<void> {
+    const next = await this.webhooks.laneHead(subscriptionId, laneKey);
+    if (!next) return;
+    const task = await this.queue.getJob(next);
+    if (!task) return this.enqueue([next]);
+    if (await task.isDelayed()) await task.promote().catch(() => undefined);
   }
 
   /** Queues lane heads whose task was lost (Redis flushed, a crash between commit and enqueue); prunes the log. */

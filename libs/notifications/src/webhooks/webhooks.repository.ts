@@ -1,7 +1,7 @@
 import { affectedOf } from '@calbridge/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { WebhookEventType, WebhookFormat } from './webhook-events';
 
 export interface WebhookSubscription {
@@ -59,10 +59,6 @@ const SUBSCRIPTION_COLUMNS = `id, url, events, venue_ids, format, secret, create
 @Injectable()
 export class WebhooksRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
 
   async insertSubscription(
     data: Pick<WebhookSubscription, 'url' | 'events' | 'venueIds' | 'format' | 'secret' | 'createdBy'>,
@@ -134,11 +130,18 @@ export class WebhooksRepository {
     return rows.map((r) => r.id);
   }
 
-  async findMessage(id: string): Promise<OutgoingMessage | null> {
+  /** The message, what its delivery needs, and the head of its lane (the oldest pending message of its subscription and job). */
+  async findMessage(id: string): Promise<(OutgoingMessage & { head: { id: string; nextAttemptAt: Date } | null }) | null> {
     const rows = await this.dataSource.query(
       `SELECT m.id, m.subscription_id, m.lane_key, m.event_type, m.body, m.status, m.attempts, m.give_up_at,
-              s.url, s.secret, s.deleted_at IS NOT NULL AS subscription_deleted
-         FROM webhook_messages m JOIN webhook_subscriptions s ON s.id = m.subscription_id
+              s.url, s.secret, s.deleted_at IS NOT NULL AS subscription_deleted, h.id AS head_id, h.next_attempt_at AS head_next_attempt_at
+         FROM webhook_messages m
+         JOIN webhook_subscriptions s ON s.id = m.subscription_id
+         LEFT JOIN LATERAL (
+           SELECT h.id, h.next_attempt_at FROM webhook_messages h
+            WHERE h.subscription_id = m.subscription_id AND h.lane_key = m.lane_key AND h.status = 'pending'
+            ORDER BY h.event_sequence, h.id LIMIT 1
+         ) h ON true
         WHERE m.id = $1`,
       [id],
     );
@@ -156,53 +159,53 @@ export class WebhooksRepository {
       url: r.url,
       secret: r.secret,
       subscriptionDeleted: r.subscription_deleted,
+      head: r.head_id ? { id: r.head_id, nextAttemptAt: r.head_next_attempt_at } : null,
     };
   }
 
   /**
-   * Serialises the lane of a message (one subscription, one job) for the rest of the transaction:
-   * deciding who is at the head and finishing the head never interleave.
+   * Logs an attempt and moves the message on in one statement: delivered or given up (`finish`),
+   * or due again at `nextAttemptAt`.
    */
-  async lockLane(em: EntityManager, subscriptionId: string, laneKey: string): Promise<void> {
-    await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`webhook-lane:${subscriptionId}:${laneKey}`]);
+  async recordAttempt(
+    message: Pick<OutgoingMessage, 'id' | 'subscriptionId'>,
+    attempt: { number: number; ok: boolean; statusCode: number | null; error: string | null; responseMs: number },
+    outcome: { finish: 'delivered' | 'failed' } | { nextAttemptAt: Date },
+  ): Promise<void> {
+    const finish = 'finish' in outcome ? outcome.finish : null;
+    await this.dataSource.query(
+      `WITH logged AS (
+         INSERT INTO webhook_delivery_attempts (message_id, subscription_id, attempt, ok, status_code, error, response_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+       )
+       UPDATE webhook_messages
+          SET attempts = $3,
+              status = coalesce($8, status),
+              finished_at = CASE WHEN $8::text IS NULL THEN finished_at ELSE now() END,
+              next_attempt_at = coalesce($9, next_attempt_at)
+        WHERE id = $1 AND status = 'pending'`,
+      [
+        message.id,
+        message.subscriptionId,
+        attempt.number,
+        attempt.ok,
+        attempt.statusCode,
+        attempt.error,
+        attempt.responseMs,
+        finish,
+        'nextAttemptAt' in outcome ? outcome.nextAttemptAt : null,
+      ],
+    );
   }
 
   /** The oldest pending message of a lane (by outbox order), or null. */
-  async laneHead(em: EntityManager, subscriptionId: string, laneKey: string): Promise<string | null> {
-    const rows = await em.query(
+  async laneHead(subscriptionId: string, laneKey: string): Promise<string | null> {
+    const rows = await this.dataSource.query(
       `SELECT id FROM webhook_messages WHERE subscription_id = $1 AND lane_key = $2 AND status = 'pending'
         ORDER BY event_sequence, id LIMIT 1`,
       [subscriptionId, laneKey],
     );
     return rows[0]?.id ?? null;
-  }
-
-  async recordAttempt(
-    em: EntityManager,
-    message: Pick<OutgoingMessage, 'id' | 'subscriptionId'>,
-    attempt: { number: number; ok: boolean; statusCode: number | null; error: string | null; responseMs: number },
-  ): Promise<void> {
-    await em.query(
-      `INSERT INTO webhook_delivery_attempts (message_id, subscription_id, attempt, ok, status_code, error, response_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [message.id, message.subscriptionId, attempt.number, attempt.ok, attempt.statusCode, attempt.error, attempt.responseMs],
-    );
-  }
-
-  async finish(em: EntityManager, id: string, status: 'delivered' | 'failed', attempts: number): Promise<void> {
-    await em.query(`UPDATE webhook_messages SET status = $2, attempts = $3, finished_at = now() WHERE id = $1 AND status = 'pending'`, [
-      id,
-      status,
-      attempts,
-    ]);
-  }
-
-  async scheduleRetry(em: EntityManager, id: string, attempts: number, nextAttemptAt: Date): Promise<void> {
-    await em.query(`UPDATE webhook_messages SET attempts = $2, next_attempt_at = $3 WHERE id = $1 AND status = 'pending'`, [
-      id,
-      attempts,
-      nextAttemptAt,
-    ]);
   }
 
   /** Heads of lanes whose next attempt is overdue by `graceMs` (their task was lost): to be queued again. */

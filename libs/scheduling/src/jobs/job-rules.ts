@@ -84,10 +84,11 @@ function resolveOne(value: string, allDay: boolean, zone: string, field: string)
 }
 
 /**
- * The UID of a job in its customer's own calendar: the emailed invitations (REQUEST, CANCEL) and
- * the booking page's "add to calendar" file use it, so they stay one event there. (Staff see the
- * job under the feed's and calendar sync's own UIDs, in calendars the customer never sees.)
+ * The UID of a job in the calendars of the people it is sent to by email (the customer, staff
+ * who opted in): every invitation (REQUEST, CANCEL) and the booking page's "add to calendar"
+ * file use it, so they stay one event there. (A staff member's feed and synced calendar carry
+ * the job under their own UIDs.)
  */
-export function customerEventUid(jobId: string): string {
-  return `job-${jobId}@calbridge.customer`;
+export function jobInvitationUid(jobId: string): string {
+  return `invitation-${jobId}@calbridge`;
 }

@@ -1,6 +1,6 @@
 import { databaseConfig } from '@calbridge/database';
 import { MetricsService } from '@calbridge/core';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
@@ -18,13 +18,15 @@ const PRUNE_EVERY_MS = 3600_000;
  * re-publish is deduplicated by job id.
  */
 @Injectable()
-export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelayService.name);
   private listener?: Client;
   private pollTimer?: NodeJS.Timeout;
   private draining?: Promise<void>;
   private again = false;
   private stopped = true;
+  /** While stop() runs: the drain in progress ends after its current batch (shutdown). */
+  private stopping = false;
   private lastPrune = 0;
   private readonly relayed;
 
@@ -43,6 +45,14 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     if (this.config.outbox.relayEnabled) await this.start();
   }
 
+  /**
+   * Stops before anything lets go of Redis (queues close in onApplicationShutdown): a batch being
+   * published when SIGTERM came is finished, and nothing new is claimed.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.stop();
   }
@@ -58,12 +68,14 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping = true;
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pollTimer = undefined;
     const listener = this.listener;
     this.listener = undefined;
     await listener?.end().catch(() => undefined);
     await this.draining;
+    this.stopping = false; // a drain() called directly later (tests, the CLI) relays again
   }
 
   /** Relays until nothing is left (also callable directly, e.g. from tests and the CLI). */
@@ -76,7 +88,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       try {
         do {
           this.again = false;
-          while ((await this.relayBatch()) > 0) {
+          while (!this.stopping && (await this.relayBatch()) > 0) {
             // keep going while there is work
           }
         } while (this.again && !this.stopped);

@@ -10,6 +10,8 @@ export interface CaldavTransportOptions {
   timeoutMs: number;
   /** Called once per HTTP request actually sent (metrics, benchmarks). */
   onRequest?: (method: string) => void;
+  /** Called with each answer's HTTP status (undefined: no answer). */
+  onResponse?: (status: number | undefined) => void;
 }
 
 /**
@@ -32,7 +34,11 @@ export function caldavFetch(options: CaldavTransportOptions): typeof fetch {
       if (new URL(url).origin === origin) headers.set('Authorization', authorization);
       else headers.delete('Authorization');
       options.onRequest?.(method);
-      const response = await guard.fetch(url, { ...init, method, body, headers, redirect: 'manual' });
+      const response = await guard.fetch(url, { ...init, method, body, headers, redirect: 'manual' }).catch((error: unknown) => {
+        options.onResponse?.(undefined);
+        throw error;
+      });
+      options.onResponse?.(response.status);
       const location = response.headers.get('location');
       if (!followRedirects || !REDIRECTS.has(response.status) || !location || hop >= MAX_REDIRECTS) return response;
       await response.body?.cancel().catch(() => undefined);

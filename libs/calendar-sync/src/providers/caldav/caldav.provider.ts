@@ -19,7 +19,7 @@ import type {
   UpsertResult,
 } from '../calendar-provider';
 import { ProviderError } from '../provider-error';
-import { remoteRequestsCounter } from '../remote-requests';
+import { remoteRequestsCounter, responseRecorder } from '../remote-requests';
 import { CaldavMetadata, discoverAccount, listEventCalendars } from './caldav-discovery';
 import { classifyCaldavError } from './caldav-errors';
 import { listEtags, pullCalendar, SyncedObject } from './caldav-sync';
@@ -48,12 +48,14 @@ export class CaldavProvider implements CalendarProvider {
   readonly capabilities = { watch: false };
   private readonly logger = new Logger(CaldavProvider.name);
   private readonly requests;
+  private readonly responses: (status: number | undefined) => void;
 
   constructor(
     @Inject(syncConfig.KEY) private readonly config: ConfigType<typeof syncConfig>,
     metrics: MetricsService,
   ) {
     this.requests = remoteRequestsCounter(metrics);
+    this.responses = responseRecorder(metrics, this.key);
   }
 
   classifyError(error: unknown): ProviderError {
@@ -157,6 +159,7 @@ export class CaldavProvider implements CalendarProvider {
         policy: this.policy(),
         timeoutMs: this.config.http.timeoutMs,
         onRequest: (method) => this.requests.inc({ provider: this.key, method }),
+        onResponse: this.responses,
       }),
     );
   }

@@ -4,7 +4,7 @@ import type { ConfigType } from '@nestjs/config';
 import { Auth, calendar_v3, google } from 'googleapis';
 import { syncConfig } from '../../sync.config';
 import { ProviderError } from '../provider-error';
-import { countedFetch, remoteRequestsCounter } from '../remote-requests';
+import { countedFetch, remoteRequestsCounter, responseRecorder } from '../remote-requests';
 
 export type GoogleSettings = NonNullable<ConfigType<typeof syncConfig>['google']>;
 
@@ -23,7 +23,7 @@ export class GoogleClientFactory {
     metrics: MetricsService,
   ) {
     const requests = remoteRequestsCounter(metrics);
-    this.fetch = countedFetch((method) => requests.inc({ provider: 'google', method }), config.http.timeoutMs);
+    this.fetch = countedFetch((method) => requests.inc({ provider: 'google', method }), config.http.timeoutMs, responseRecorder(metrics, 'google'));
   }
 
   get settings(): GoogleSettings {

@@ -15,7 +15,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { syncConfig } from '../../sync.config';
 import { parseRetryAfter, ProviderError } from '../provider-error';
-import { countedFetch, remoteRequestsCounter } from '../remote-requests';
+import { countedFetch, remoteRequestsCounter, responseRecorder } from '../remote-requests';
 import { MicrosoftTokenError } from './graph-errors';
 
 export type MicrosoftSettings = NonNullable<ConfigType<typeof syncConfig>['microsoft']>;
@@ -44,6 +44,7 @@ const SDK_MAX_RETRIES = 3;
 @Injectable()
 export class GraphClientFactory {
   private readonly onRequest: (method: string) => void;
+  private readonly onResponse: (status: number | undefined) => void;
   private readonly fetch: typeof fetch;
 
   constructor(
@@ -52,7 +53,8 @@ export class GraphClientFactory {
   ) {
     const requests = remoteRequestsCounter(metrics);
     this.onRequest = (method) => requests.inc({ provider: 'microsoft', method });
-    this.fetch = countedFetch(this.onRequest, config.http.timeoutMs);
+    this.onResponse = responseRecorder(metrics, 'microsoft');
+    this.fetch = countedFetch(this.onRequest, config.http.timeoutMs, this.onResponse);
   }
 
   get settings(): MicrosoftSettings {
@@ -75,7 +77,7 @@ export class GraphClientFactory {
       new RetryHandler(retry),
       new RedirectHandler(new RedirectHandlerOptions()),
       new TelemetryHandler(),
-      new CountingHandler(this.onRequest, this.config.http.timeoutMs),
+      new CountingHandler(this.onRequest, this.config.http.timeoutMs, this.onResponse),
       new HTTPMessageHandler(),
     ];
     return Client.initWithMiddleware({ middleware, baseUrl: graphBaseUrl, defaultVersion: 'v1.0', customHosts: new Set([new URL(graphBaseUrl).hostname]) });
@@ -112,13 +114,20 @@ class CountingHandler implements Middleware {
   constructor(
     private readonly onRequest: (method: string) => void,
     private readonly timeoutMs: number,
+    private readonly onResponse: (status: number | undefined) => void,
   ) {}
 
   async execute(context: Context): Promise<void> {
     const method = context.options?.method ?? (context.request instanceof Request ? context.request.method : 'GET');
     this.onRequest(method.toUpperCase());
     context.options = { ...context.options, signal: AbortSignal.timeout(this.timeoutMs) };
-    await this.next!.execute(context);
+    try {
+      await this.next!.execute(context);
+    } catch (error) {
+      this.onResponse(undefined);
+      throw error;
+    }
+    this.onResponse(context.response?.status);
   }
 
   setNext(next: Middleware): void {
