@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { zoneCity } from '../lib/time';
+import { formatTime, zoneCity } from '../lib/time';
 
 /** The public booking API's shapes (API.md, "Services, working hours, availability and self-booking"). */
 export interface PublicVenue {
@@ -116,11 +116,6 @@ export function shortDate(date: string): { weekday: string; day: string; month: 
   return { weekday: d.toFormat('ccc'), day: d.toFormat('d'), month: d.toFormat('LLL') };
 }
 
-/** "10:00" in the zone. */
-export function clock(iso: string, zone: string): string {
-  return DateTime.fromISO(iso, { setZone: true }).setZone(zone).toFormat('HH:mm');
-}
-
 /** The browser's own zone (the visitor's), or UTC when the browser does not say. */
 export function visitorZone(): string {
   try {
@@ -141,7 +136,7 @@ export function zonesDiffer(iso: string, venueZone: string, visitor: string): bo
  * also names the day when it falls on another date ("01:00 Tue your time").
  */
 export function slotLabel(slot: Slot, venueZone: string, visitor: string): { venue: string; visitor: string | null } {
-  const venue = clock(slot.startsAt, venueZone);
+  const venue = formatTime(slot.startsAt, venueZone);
   if (!zonesDiffer(slot.startsAt, venueZone, visitor)) return { venue, visitor: null };
   const at = DateTime.fromISO(slot.startsAt, { setZone: true });
   const v = at.setZone(venueZone);
