@@ -139,7 +139,7 @@ describe('Calendly in (POST /webhooks/calendly)', () => {
     expect(stranger.body).toMatchObject({ status: 'created', staffId: null });
     const job = (await admin().get(`/v1/jobs/${stranger.body.jobId}`).expect(200)).body;
     expect(job.assignments).toEqual([]);
-    expect(job.remote).toEqual({ url: 'https://zoom.us/j/123', details: null });
+    expect(job.remote).toEqual({ provider: 'url', url: 'https://zoom.us/j/123', details: null, meeting: null });
     const customer = await system.dataSource.query(`SELECT first_name, last_name, phone FROM customers WHERE id = $1`, [job.customerId]);
     expect(customer).toEqual([{ first_name: 'Ada', last_name: 'King Lovelace', phone: null }]);
 

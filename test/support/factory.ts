@@ -53,7 +53,7 @@ export class Factory {
     customerId?: string;
     service?: string;
     location?: string;
-    remote?: { url: string; details?: string };
+    remote?: { provider?: 'url' | 'google_meet' | 'teams'; url?: string; details?: string };
   }) {
     return this.app.get(JobsService).create(TEST_ADMIN, {
       title: `Job ${next()}`,

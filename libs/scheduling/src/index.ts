@@ -35,6 +35,8 @@ export * from './jobs/jobs.service';
 export * from './jobs/jobs.repository';
 export * from './jobs/assignments.service';
 export * from './jobs/customer-jobs.service';
+export * from './jobs/meeting-links';
+export * from './jobs/meeting-links.service';
 export * from './blocked-slots/blocked-slot.entity';
 export * from './blocked-slots/blocked-slots.service';
 export * from './blocked-slots/blocked-slots.repository';

@@ -133,11 +133,17 @@ export function JobPanel(
           {props.notice}
         </p>
       )}
-      {job.remote && (
+      {job.remote?.url && (
         <p>
           <a href={job.remote.url} rel="noopener noreferrer" target="_blank">
             Online meeting link
           </a>
+        </p>
+      )}
+      {job.remote && !job.remote.url && job.remote.meeting && (
+        <p class={job.remote.meeting.status === 'unavailable' ? 'warn' : 'muted'} role="status">
+          {meetingLabel(job.remote.provider)}: {MEETING_STATES[job.remote.meeting.status]}
+          {job.remote.meeting.note ? ` (${job.remote.meeting.note})` : ''}
         </p>
       )}
       <h4>Staff</h4>
@@ -271,4 +277,15 @@ function Panel(props: { title: string; onClose: () => void; dataJob?: string; ch
       {props.children}
     </div>
   );
+}
+
+const MEETING_STATES = {
+  requested: 'created when the job reaches a connected calendar',
+  pending: 'being created',
+  created: 'created',
+  unavailable: 'could not be created',
+} as const;
+
+function meetingLabel(provider: string): string {
+  return provider === 'teams' ? 'Teams meeting' : 'Google Meet link';
 }

@@ -23,7 +23,12 @@ export interface Job {
   service: string | null;
   customer: { id: string; firstName: string; lastName: string } | null;
   location: string | null;
-  remote: { url: string; details: string | null } | null;
+  remote: {
+    provider: 'url' | 'google_meet' | 'teams';
+    url: string | null;
+    details: string | null;
+    meeting: { status: 'requested' | 'pending' | 'created' | 'unavailable'; note: string | null } | null;
+  } | null;
   startsAt: string;
   endsAt: string;
   allDay: boolean;

@@ -66,7 +66,7 @@ function JobDays({ jobs, venues }: { jobs: Job[]; venues: Map<string, Venue> }):
                   {venues.get(j.venueId)?.name ?? 'Venue'}
                   {j.location ? <span> · {j.location}</span> : null}
                 </div>
-                {j.remote ? (
+                {j.remote?.url ? (
                   <a href={j.remote.url} rel="noopener noreferrer" target="_blank">
                     Join online meeting
                   </a>

@@ -10,6 +10,7 @@ import { Notifications1796300000000 } from './1796300000000-notifications';
 import { Calendly1796300001000 } from './1796300001000-calendly';
 import { EmailInvitations1796300002000 } from './1796300002000-email-invitations';
 import { SyncRateLimits1796400000000 } from './1796400000000-sync-rate-limits';
+import { JobMeetingLinks1796500000000 } from './1796500000000-job-meeting-links';
 
 /** Every migration, in order. New migrations are appended here (the build bundles no globs). */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   Calendly1796300001000,
   EmailInvitations1796300002000,
   SyncRateLimits1796400000000,
+  JobMeetingLinks1796500000000,
 ];

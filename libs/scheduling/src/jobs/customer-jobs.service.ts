@@ -66,6 +66,7 @@ export class CustomerJobsService {
       customerId: input.customerId,
       location: input.location ?? null,
       remoteUrl: input.remoteUrl ?? null,
+      remoteProvider: input.remoteUrl ? 'url' : null,
       startsAt: input.startsAt,
       endsAt: input.endsAt,
       allDay: false,

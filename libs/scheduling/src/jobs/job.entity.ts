@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { JobStatus } from './job-rules';
+import type { MeetingStatus, RemoteProvider } from './meeting-links';
 
 /** A booking at a venue. Times are instants; all-day jobs run from local midnight to local midnight. */
 @Entity('jobs')
@@ -27,6 +28,18 @@ export class Job {
 
   @Column({ name: 'remote_details', type: 'text', nullable: true })
   remoteDetails: string | null;
+
+  /** Where the remote link comes from (null: no remote part). */
+  @Column({ name: 'remote_provider', type: 'text', nullable: true })
+  remoteProvider: RemoteProvider | null;
+
+  /** For links a calendar creates (google_meet, teams): how far the request got. */
+  @Column({ name: 'meeting_status', type: 'text', nullable: true })
+  meetingStatus: MeetingStatus | null;
+
+  /** Why the calendar could not create the meeting (status unavailable). */
+  @Column({ name: 'meeting_note', type: 'text', nullable: true })
+  meetingNote: string | null;
 
   @Column({ name: 'starts_at', type: 'timestamptz' })
   startsAt: Date;

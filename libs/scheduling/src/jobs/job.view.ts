@@ -1,5 +1,29 @@
 import { formatInZone } from '@calbridge/core';
 import type { JobRecord } from './jobs.repository';
+import type { MeetingStatus, RemoteProvider } from './meeting-links';
+import type { Job } from './job.entity';
+
+/**
+ * The job's remote part: the join link (a fixed one, or the one the staff member's calendar
+ * created; null while a meeting is still to be created) and, for created links, the state of the
+ * request (`note`: why the calendar could not create it).
+ */
+export interface RemoteView {
+  provider: RemoteProvider;
+  url: string | null;
+  details: string | null;
+  meeting: { status: MeetingStatus; note: string | null } | null;
+}
+
+export function toRemoteView(job: Pick<Job, 'remoteProvider' | 'remoteUrl' | 'remoteDetails' | 'meetingStatus' | 'meetingNote'>): RemoteView | null {
+  if (!job.remoteProvider && !job.remoteUrl) return null;
+  return {
+    provider: job.remoteProvider ?? 'url',
+    url: job.remoteUrl,
+    details: job.remoteDetails,
+    meeting: job.meetingStatus ? { status: job.meetingStatus, note: job.meetingNote } : null,
+  };
+}
 
 export interface JobView {
   id: string;
@@ -9,7 +33,7 @@ export interface JobView {
   customerId: string | null;
   customer: { id: string; firstName: string; lastName: string } | null;
   location: string | null;
-  remote: { url: string; details: string | null } | null;
+  remote: RemoteView | null;
   /** In the venue's zone, with offset. */
   startsAt: string;
   endsAt: string;
@@ -32,7 +56,7 @@ export function toJobView(r: JobRecord): JobView {
     customerId: job.customerId,
     customer: r.customer,
     location: job.location,
-    remote: job.remoteUrl ? { url: job.remoteUrl, details: job.remoteDetails } : null,
+    remote: toRemoteView(job),
     startsAt: formatInZone(job.startsAt, r.timezone),
     endsAt: formatInZone(job.endsAt, r.timezone),
     allDay: job.allDay,
@@ -53,6 +77,8 @@ export function jobSnapshot(job: {
   location: string | null;
   remoteUrl: string | null;
   remoteDetails: string | null;
+  remoteProvider?: string | null;
+  meetingStatus?: string | null;
   startsAt: Date;
   endsAt: Date;
   allDay: boolean;
@@ -66,6 +92,8 @@ export function jobSnapshot(job: {
     location: job.location,
     remoteUrl: job.remoteUrl,
     remoteDetails: job.remoteDetails,
+    ...(job.remoteProvider ? { remoteProvider: job.remoteProvider } : {}),
+    ...(job.meetingStatus ? { meetingStatus: job.meetingStatus } : {}),
     startsAt: job.startsAt.toISOString(),
     endsAt: job.endsAt.toISOString(),
     allDay: job.allDay,

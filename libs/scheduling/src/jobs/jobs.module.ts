@@ -14,6 +14,7 @@ import { JobAssignment } from './job-assignment.entity';
 import { Job } from './job.entity';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
+import { MeetingLinksService } from './meeting-links.service';
 
 @Module({
   imports: [
@@ -26,7 +27,7 @@ import { JobsService } from './jobs.service';
     OutboxModule,
   ],
   // CustomersRepository also here: jobs link their customer to the venue (CustomersModule depends on JobsModule).
-  providers: [JobsRepository, JobsService, AssignmentsService, AssignmentGuard, CustomersRepository, CustomerJobsService],
-  exports: [JobsRepository, JobsService, AssignmentsService, CustomerJobsService],
+  providers: [JobsRepository, JobsService, AssignmentsService, AssignmentGuard, CustomersRepository, CustomerJobsService, MeetingLinksService],
+  exports: [JobsRepository, JobsService, AssignmentsService, CustomerJobsService, MeetingLinksService],
 })
 export class JobsModule {}

@@ -19,9 +19,11 @@ import { UpdateJobDto } from './dto/update-job.dto';
 import { isActiveStatus, resolveJobTimes } from './job-rules';
 import { jobSnapshot, JobView, toJobView } from './job.view';
 import { Job } from './job.entity';
+import { assertRemoteShape, resolveRemote } from './meeting-links';
 import { JobsRepository } from './jobs.repository';
 
 const MAX_LIST_WINDOW_DAYS = 800;
+const NO_REMOTE = { remoteProvider: null, remoteUrl: null, remoteDetails: null, meetingStatus: null, meetingNote: null };
 
 /** Parses `If-Match: "3"`, `W/"3"` or `3`; undefined when absent; 400 when unusable. */
 export function parseIfMatch(header: string | undefined): number | undefined {
@@ -48,6 +50,7 @@ export class JobsService {
   async create(principal: Principal, dto: CreateJobDto): Promise<JobView> {
     assertRole(principal, 'admin', 'dispatcher');
     assertCanActInVenue(principal, dto.venueId);
+    assertRemoteShape(dto.remote);
     const venue = await this.venues.findById(dto.venueId);
     if (!venue) throw ApiError.unprocessable('VENUE_NOT_FOUND', `Venue ${dto.venueId} does not exist`);
     const allDay = dto.allDay ?? false;
@@ -61,8 +64,7 @@ export class JobsService {
         service: dto.service ?? null,
         customerId: dto.customerId ?? null,
         location: dto.location ?? null,
-        remoteUrl: dto.remote?.url ?? null,
-        remoteDetails: dto.remote?.details ?? null,
+        ...resolveRemote(NO_REMOTE, dto.remote),
         startsAt: times.startsAt,
         endsAt: times.endsAt,
         allDay,
@@ -139,6 +141,7 @@ export class JobsService {
     if (dto.version !== undefined && headerVersion !== undefined && dto.version !== headerVersion) {
       throw ApiError.badRequest('INVALID_IF_MATCH', 'If-Match and version disagree');
     }
+    assertRemoteShape(dto.remote);
     const expected = headerVersion ?? dto.version;
     const actor = actorOf(principal);
     let check: AvailabilityCheck | undefined;
@@ -244,14 +247,12 @@ export class JobsService {
       endsAt = times.endsAt;
     }
     if (dto.customerId) await this.attachCustomer(em, principal, dto.customerId, job.venueId);
-    const remote = dto.remote === undefined ? undefined : dto.remote;
     return Object.assign(new Job(), job, {
       title: dto.title ?? job.title,
       service: dto.service === undefined ? job.service : dto.service,
       customerId: dto.customerId === undefined ? job.customerId : dto.customerId,
       location: dto.location === undefined ? job.location : dto.location,
-      remoteUrl: remote === undefined ? job.remoteUrl : (remote?.url ?? null),
-      remoteDetails: remote === undefined ? job.remoteDetails : (remote?.details ?? null),
+      ...resolveRemote(job, dto.remote),
       startsAt,
       endsAt,
       allDay,
@@ -281,6 +282,8 @@ const COMPARED: Array<keyof Job> = [
   'location',
   'remoteUrl',
   'remoteDetails',
+  'remoteProvider',
+  'meetingStatus',
   'startsAt',
   'endsAt',
   'allDay',

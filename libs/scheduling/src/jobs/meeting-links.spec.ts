@@ -1,0 +1,37 @@
+import { applyMeetingReport, MeetingFields, resolveRemote } from './meeting-links';
+
+const requested: MeetingFields = { remoteProvider: 'google_meet', remoteUrl: null, meetingStatus: 'requested', meetingNote: null };
+
+describe('applyMeetingReport', () => {
+  it('stores a created link, and keeps the first one', () => {
+    const next = applyMeetingReport(requested, { provider: 'google_meet', status: 'created', url: 'https://meet.google.com/a' });
+    expect(next).toEqual({ remoteUrl: 'https://meet.google.com/a', meetingStatus: 'created', meetingNote: null });
+    const created = { ...requested, ...next! };
+    expect(applyMeetingReport(created, { provider: 'google_meet', status: 'created', url: 'https://meet.google.com/b' })).toBeNull();
+    expect(applyMeetingReport(created, { provider: 'google_meet', status: 'unavailable', reason: 'x' })).toBeNull();
+  });
+
+  it('ignores reports for another provider and repeated reports', () => {
+    expect(applyMeetingReport(requested, { provider: 'teams', status: 'pending' })).toBeNull();
+    const pending = { ...requested, meetingStatus: 'pending' as const };
+    expect(applyMeetingReport(pending, { provider: 'google_meet', status: 'pending' })).toBeNull();
+    expect(applyMeetingReport(pending, { provider: 'google_meet', status: 'unavailable', reason: 'failure' })).toEqual({
+      remoteUrl: null,
+      meetingStatus: 'unavailable',
+      meetingNote: 'failure',
+    });
+  });
+});
+
+describe('resolveRemote', () => {
+  const none = { remoteProvider: null, remoteUrl: null, remoteDetails: null, meetingStatus: null, meetingNote: null };
+  it('a fixed url, a requested meeting, and keeping a meeting when the provider stays', () => {
+    expect(resolveRemote(none, { url: 'https://zoom.us/j/1' })).toMatchObject({ remoteProvider: 'url', remoteUrl: 'https://zoom.us/j/1', meetingStatus: null });
+    expect(resolveRemote(none, { provider: 'teams' })).toMatchObject({ remoteProvider: 'teams', remoteUrl: null, meetingStatus: 'requested' });
+    const created = { ...none, remoteProvider: 'teams' as const, remoteUrl: 'https://teams.microsoft.com/l/x', meetingStatus: 'created' as const };
+    expect(resolveRemote(created, { provider: 'teams', details: 'd' })).toEqual({ ...created, remoteDetails: 'd' });
+    expect(resolveRemote(created, { provider: 'google_meet' })).toMatchObject({ remoteUrl: null, meetingStatus: 'requested' });
+    expect(resolveRemote(created, undefined)).toBe(created);
+    expect(resolveRemote(created, null)).toEqual(none);
+  });
+});
