@@ -14,7 +14,7 @@ import { SyncConnection } from './connections/entities/sync-connection.entity';
 import { CredentialsVault } from './credentials/credentials-vault.service';
 import { AccountContexts } from './credentials/account-contexts.service';
 import { ChannelsService } from './webhooks/channels.service';
-import { ConnectionRunner } from './engine/connection-runner.service';
+import { ConnectionTurns } from './engine/connection-turns';
 import { MaintenanceService } from './maintenance/maintenance.service';
 import { CaldavProvider } from './providers/caldav/caldav.provider';
 import { GoogleClientFactory } from './providers/google/google-client.factory';
@@ -50,7 +50,7 @@ const SERVICES = [
   AccountContexts,
   ChannelsService,
   ConnectionSemaphore,
-  ConnectionRunner,
+  ConnectionTurns,
   SyncQueues,
   ConnectionViews,
   AccountConnector,

@@ -1,6 +1,6 @@
 import { Processor } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
-import { ConnectionRunner } from '../engine/connection-runner.service';
+import { ConnectionTurns } from '../engine/connection-turns';
 import { PushService } from '../push/push.service';
 import { MAINTENANCE_TASK_NAMES, MaintenanceTask, SYNC_MAINTENANCE_QUEUE, syncBackoffStrategy } from '../queues/sync-tasks';
 import { TaskHandlers, TaskWorkerHost } from '../queues/task-worker-host';
@@ -14,7 +14,7 @@ export class MaintenanceProcessor extends TaskWorkerHost<MaintenanceTask> {
   protected override readonly concurrency = (workerConcurrency: number) => Math.ceil(workerConcurrency / 2);
 
   constructor(
-    private readonly runner: ConnectionRunner,
+    private readonly turns: ConnectionTurns,
     private readonly maintenance: MaintenanceService,
     private readonly push: PushService,
   ) {
@@ -25,12 +25,14 @@ export class MaintenanceProcessor extends TaskWorkerHost<MaintenanceTask> {
     return {
       'maintenance.tick': () => this.maintenance.tick(),
       'maintenance.reconcile': () => this.maintenance.reconcile(),
-      'push.reconcile': (job: Job<Data<'push.reconcile'>>, token?: string) =>
-        this.runner.run(job, token, job.data.connectionId, {}, (connection) => this.push.reconcile(connection, job.data.inventory)),
-      'connection.purge': (job: Job<Data<'connection.purge'>>, token?: string) =>
-        this.runner.run(job, token, job.data.connectionId, { allowDisconnected: true }, (connection) =>
-          this.maintenance.purge(connection, job.data.removePushedEvents),
-        ),
+      'push.reconcile': async (task: Job<Data<'push.reconcile'>>) => {
+        const turn = await this.turns.begin(task.data.connectionId);
+        return turn && turn.settle(this.push.reconcile(turn.connection, task.data.inventory));
+      },
+      'connection.purge': async (task: Job<Data<'connection.purge'>>) => {
+        const turn = await this.turns.begin(task.data.connectionId, { allowDisconnected: true });
+        return turn && turn.settle(this.maintenance.purge(turn.connection, task.data.removePushedEvents));
+      },
     };
   }
 }

@@ -2,7 +2,7 @@ import { MetricsService } from '@calbridge/core';
 import { Processor } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import type { Histogram } from 'prom-client';
-import { ConnectionRunner } from '../engine/connection-runner.service';
+import { ConnectionTurns } from '../engine/connection-turns';
 import { PULL_TASK_NAMES, PullTask, SYNC_PULL_QUEUE, syncBackoffStrategy } from '../queues/sync-tasks';
 import { TaskHandlers, TaskWorkerHost } from '../queues/task-worker-host';
 import { PullService } from './pull.service';
@@ -13,7 +13,7 @@ export class PullProcessor extends TaskWorkerHost<PullTask> {
   private readonly notifiedLatency: Histogram<'provider'>;
 
   constructor(
-    private readonly runner: ConnectionRunner,
+    private readonly turns: ConnectionTurns,
     private readonly pull: PullService,
     metrics: MetricsService,
   ) {
@@ -28,15 +28,13 @@ export class PullProcessor extends TaskWorkerHost<PullTask> {
 
   protected handlers(): TaskHandlers<PullTask> {
     return {
-      'pull.connection': async (job: Job<PullTask['data']>, token?: string) => {
-        let provider = '';
-        const result = await this.runner.run(job, token, job.data.connectionId, { stampsSync: true }, (connection) => {
-          provider = connection.provider;
-          return this.pull.pullConnection(connection, { full: job.data.full, refetch: job.data.refetch });
-        });
+      'pull.connection': async (task: Job<PullTask['data']>) => {
+        const turn = await this.turns.begin(task.data.connectionId, { stampsSync: true });
+        if (!turn) return null;
+        const summary = await turn.settle(this.pull.pullConnection(turn.connection, { full: task.data.full, refetch: task.data.refetch }));
         // Queued by a webhook: the time from the notification to its changes committed.
-        if (result.ran && job.data.reason.startsWith('notification')) this.notifiedLatency.observe({ provider }, (Date.now() - job.timestamp) / 1000);
-        return result;
+        if (summary && task.data.reason.startsWith('notification')) this.notifiedLatency.observe({ provider: turn.connection.provider }, (Date.now() - task.timestamp) / 1000);
+        return summary;
       },
     };
   }

@@ -6,6 +6,7 @@ import { ConnectionsRepository } from '../connections/connections.repository';
 import type { SyncCalendar } from '../connections/entities/sync-calendar.entity';
 import type { SyncConnection } from '../connections/entities/sync-connection.entity';
 import { AccountContexts } from '../credentials/account-contexts.service';
+import { ConnectionTurns } from '../engine/connection-turns';
 import type { AccountContext, CalendarProvider, CalendarRef } from '../providers/calendar-provider';
 import { ProviderError } from '../providers/provider-error';
 import { ProviderRegistry } from '../providers/provider-registry';
@@ -26,11 +27,17 @@ export interface PushSummary {
 }
 
 /**
- * Push (platform -> the staff member's calendar). The ledger `sync_pushed_events` says which
- * (connection, job) pairs need a look; draining it reconciles each job's CURRENT state into the
- * push calendar. Every step is safe to repeat: the event key is deterministic, where an event
- * is about to be written is recorded before the write, and a create that finds the event
- * already there adopts it.
+ * Push (platform -> the staff member's calendar), read top to bottom:
+ * 1. {@link onSchedulingEvent} — a committed job change (outbox -> relay -> `scheduling-events`
+ *    queue) marks (connection, job) pending in the ledger `sync_pushed_events` for every live
+ *    pushing connection of the staff it touches, and queues one deduplicated push task per connection;
+ * 2. {@link pushConnection} — the push task takes the connection's turn (back-off, concurrency
+ *    slot), drains, and lets the one error policy settle the outcome (Retry-After, needs_reauth…);
+ * 3. {@link drain} — the due rows, a batch at a time, each job's CURRENT state;
+ * 4. {@link pushOne} — the provider call: delete, move, skip (same hash) or upsert, with the ledger
+ *    written around it.
+ * Every step is safe to repeat: the event key is deterministic, where an event is about to be
+ * written is recorded before the write, and a create that finds the event already there adopts it.
  */
 @Injectable()
 export class PushService {
@@ -44,13 +51,14 @@ export class PushService {
     private readonly registry: ProviderRegistry,
     private readonly accounts: AccountContexts,
     private readonly queues: SyncQueues,
+    private readonly turns: ConnectionTurns,
     @Inject(syncConfig.KEY) private readonly config: ConfigType<typeof syncConfig>,
     metrics: MetricsService,
   ) {
     this.outcomes = metrics.counter('calbridge_sync_pushed_total', 'Pushed job events by outcome', ['provider', 'outcome']);
   }
 
-  /** A scheduling event: every live pushing connection of every affected staff member gets a look at the job. */
+  /** 1. A scheduling event: every live pushing connection of every affected staff member gets a look at the job. */
   async onSchedulingEvent(event: DomainEventMessage<JobEventType>): Promise<number> {
     const staffIds = [...new Set([...(event.payload.affectedStaffIds ?? []), ...(event.payload.staffIds ?? [])])];
     const connections = await this.connections.pushingConnectionsOf(staffIds);
@@ -63,42 +71,16 @@ export class PushService {
   }
 
   /**
-   * Marks every job the staff member should see, and every job already pushed, for a look
-   * (initial backfill, a new push calendar, the nightly repair). With `inventory`, also compares
-   * the calendar's actual content with the mappings: missing or edited events are rewritten and
-   * events of this connection nobody maps are removed.
+   * 2. A push task: null when the connection is gone or waits for the user; a postponed task while
+   * it backs off or its slots are taken (see {@link ConnectionTurns}).
    */
-  async reconcile(connection: SyncConnection, inventory: boolean): Promise<{ marked: number; orphansRemoved: number }> {
-    const since = new Date(Date.now() - this.config.pull.windowPastDays * 86_400_000);
-    const assigned = await this.jobs.assignedTo(connection.staffId, since);
-    await this.ledger.markPending(assigned.map((a) => ({ connectionId: connection.id, jobId: a.jobId, eventKey: eventKey(connection.id, a.jobId), version: a.version })));
-    const marked = await this.ledger.markAllPending(connection.id);
-    let orphansRemoved = 0;
-    const pushCalendar = (await this.connections.calendars(connection.id)).find((c) => c.push && !c.removedAt);
-    const provider = this.registry.get(connection.provider);
-    if (inventory && pushCalendar && provider.inventory) {
-      const account = await this.registry.call(provider, () => this.accounts.for(connection));
-      const ref = calendarRef(pushCalendar);
-      const items = await this.registry.call(provider, () => provider.inventory!(account, ref, connectionKeyPrefix(connection.id)));
-      const rows = await this.ledger.all(connection.id);
-      const byKey = new Map(items.map((i) => [i.key, i]));
-      const mapped = new Set(rows.map((r) => r.eventKey));
-      const missing = rows.filter((r) => r.calendarId === pushCalendar.id && r.externalId && !byKey.has(r.eventKey)).map((r) => r.jobId);
-      const edited = rows
-        .filter((r) => r.calendarId === pushCalendar.id && r.etag && byKey.has(r.eventKey) && byKey.get(r.eventKey)!.etag !== r.etag)
-        .map((r) => r.jobId);
-      await this.ledger.markStale(connection.id, missing, true);
-      await this.ledger.markStale(connection.id, edited, false);
-      for (const orphan of items.filter((i) => !mapped.has(i.key))) {
-        await this.registry.call(provider, () => provider.deleteEvent(account, ref, { key: orphan.key, externalId: orphan.externalId, etag: orphan.etag }));
-        orphansRemoved++;
-      }
-    }
-    await this.queues.kickPush([connection.id], 'reconcile', `r${Date.now()}`);
-    return { marked: marked + assigned.length, orphansRemoved };
+  async pushConnection(connectionId: string): Promise<PushSummary | null> {
+    const turn = await this.turns.begin(connectionId);
+    if (!turn) return null;
+    return turn.settle(this.drain(turn.connection));
   }
 
-  /** Works through the connection's due ledger rows. Connection-wide failures leave as ProviderErrors. */
+  /** 3. Works through the connection's due ledger rows. Connection-wide failures leave as ProviderErrors. */
   async drain(connection: SyncConnection): Promise<PushSummary> {
     const provider = this.registry.get(connection.provider);
     const summary: PushSummary = { processed: 0, written: 0, deleted: 0, unchanged: 0, failed: 0 };
@@ -138,6 +120,7 @@ export class PushService {
     }
   }
 
+  /** 4. One row: the job's current state written to (or removed from) the push calendar. */
   private async pushOne(
     provider: CalendarProvider,
     account: AccountContext,
@@ -196,6 +179,42 @@ export class PushService {
       calendarExternalId: pushCalendar.externalId,
     });
     return written.writes > 0 ? 'written' : 'unchanged';
+  }
+
+  /**
+   * Marks every job the staff member should see, and every job already pushed, for a look
+   * (initial backfill, a new push calendar, the nightly repair). With `inventory`, also compares
+   * the calendar's actual content with the mappings: missing or edited events are rewritten and
+   * events of this connection nobody maps are removed.
+   */
+  async reconcile(connection: SyncConnection, inventory: boolean): Promise<{ marked: number; orphansRemoved: number }> {
+    const since = new Date(Date.now() - this.config.pull.windowPastDays * 86_400_000);
+    const assigned = await this.jobs.assignedTo(connection.staffId, since);
+    await this.ledger.markPending(assigned.map((a) => ({ connectionId: connection.id, jobId: a.jobId, eventKey: eventKey(connection.id, a.jobId), version: a.version })));
+    const marked = await this.ledger.markAllPending(connection.id);
+    let orphansRemoved = 0;
+    const pushCalendar = (await this.connections.calendars(connection.id)).find((c) => c.push && !c.removedAt);
+    const provider = this.registry.get(connection.provider);
+    if (inventory && pushCalendar && provider.inventory) {
+      const account = await this.registry.call(provider, () => this.accounts.for(connection));
+      const ref = calendarRef(pushCalendar);
+      const items = await this.registry.call(provider, () => provider.inventory!(account, ref, connectionKeyPrefix(connection.id)));
+      const rows = await this.ledger.all(connection.id);
+      const byKey = new Map(items.map((i) => [i.key, i]));
+      const mapped = new Set(rows.map((r) => r.eventKey));
+      const missing = rows.filter((r) => r.calendarId === pushCalendar.id && r.externalId && !byKey.has(r.eventKey)).map((r) => r.jobId);
+      const edited = rows
+        .filter((r) => r.calendarId === pushCalendar.id && r.etag && byKey.has(r.eventKey) && byKey.get(r.eventKey)!.etag !== r.etag)
+        .map((r) => r.jobId);
+      await this.ledger.markStale(connection.id, missing, true);
+      await this.ledger.markStale(connection.id, edited, false);
+      for (const orphan of items.filter((i) => !mapped.has(i.key))) {
+        await this.registry.call(provider, () => provider.deleteEvent(account, ref, { key: orphan.key, externalId: orphan.externalId, etag: orphan.etag }));
+        orphansRemoved++;
+      }
+    }
+    await this.queues.kickPush([connection.id], 'reconcile', `r${Date.now()}`);
+    return { marked: marked + assigned.length, orphansRemoved };
   }
 
   /** Removes every event the connection pushed (disconnect with removePushedEvents). */

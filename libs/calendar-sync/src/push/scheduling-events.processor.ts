@@ -8,8 +8,8 @@ import { PushService } from './push.service';
 type SchedulingEventJob = { [T in JobEventType]: { name: T; data: DomainEventMessage<T> } }[JobEventType];
 
 /**
- * Consumes the scheduling events the outbox relay publishes: each job change becomes pending
- * pushes for the live connections of the staff it affects (the push queue does the writing).
+ * Consumes the scheduling events the outbox relay publishes (step 1 of the walk in PushService):
+ * each job change becomes pending pushes for the live connections of the staff it affects.
  */
 @Processor(SCHEDULING_EVENTS_QUEUE, { settings: { backoffStrategy: syncBackoffStrategy } })
 export class SchedulingEventsProcessor extends TaskWorkerHost<SchedulingEventJob> {

@@ -58,6 +58,18 @@ export class RetryLaterError extends Error {
   }
 }
 
+/**
+ * Thrown to put a task back in line until `at` (epoch ms) without spending one of its attempts
+ * (the connection backs off, its slots are taken, or the provider named a Retry-After);
+ * {@link TaskWorkerHost} moves the task to the delayed set.
+ */
+export class PostponeError extends Error {
+  constructor(readonly at: number) {
+    super(`postponed until ${new Date(at).toISOString()}`);
+    this.name = 'PostponeError';
+  }
+}
+
 /** BullMQ custom back-off: the delay the engine asked for, else exponential from one second (capped at 5 minutes). */
 export function syncBackoffStrategy(attemptsMade: number, _type?: string, error?: Error): number {
   const asked = (error as { delayMs?: unknown } | undefined)?.delayMs;

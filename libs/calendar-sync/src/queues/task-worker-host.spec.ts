@@ -1,4 +1,5 @@
 import type { Job } from 'bullmq';
+import { PostponeError } from './sync-tasks';
 import { TaskHandlers, TaskWorkerHost } from './task-worker-host';
 
 type Jobs = { name: 'a'; data: { n: number } } | { name: 'b'; data: { s: string } };
@@ -32,6 +33,18 @@ describe('TaskWorkerHost', () => {
   it('refuses unknown job names without retry', async () => {
     const host = new Complete();
     await expect(host.process({ name: 'zzz', data: {} } as Job)).rejects.toMatchObject({ name: 'UnrecoverableError' });
+  });
+
+  it('puts a postponed task back in line (no attempt spent) and tells BullMQ it moved', async () => {
+    class Postponing extends Complete {
+      protected override handlers(): TaskHandlers<Jobs> {
+        return { a: async () => { throw new PostponeError(1_234); }, b: async () => 'x' };
+      }
+    }
+    const moves: Array<[number, string | undefined]> = [];
+    const job = { name: 'a', data: { n: 1 }, moveToDelayed: async (at: number, token?: string) => void moves.push([at, token]) } as unknown as Job;
+    await expect(new Postponing().process(job, 'lock-token')).rejects.toMatchObject({ name: 'DelayedError' });
+    expect(moves).toEqual([[1_234, 'lock-token']]);
   });
 
   it('runs as many tasks at once as asked: a number, or a share of SYNC_WORKER_CONCURRENCY (the default)', () => {

@@ -1,21 +1,22 @@
 import { WorkerHost } from '@nestjs/bullmq';
 import { Inject, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
-import { Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { SyncConfig, syncConfig } from '../sync.config';
-import type { QueueTask } from './sync-tasks';
+import { PostponeError, QueueTask } from './sync-tasks';
 
 /** One handler per task name of a queue's union, typed by that name's payload. */
 export type TaskHandlers<J extends QueueTask> = {
-  [N in J['name']]: (job: Job<Extract<J, { name: N }>['data']>, token?: string) => Promise<unknown>;
+  [N in J['name']]: (job: Job<Extract<J, { name: N }>['data']>) => Promise<unknown>;
 };
 
 /**
  * A queue's one WorkerHost: dispatches by task name to typed handlers, refuses to start when a
  * declared task name has no handler, refuses (without retry) a task whose name it does not know,
- * and runs `concurrency` tasks at once.
+ * puts a task that throws {@link PostponeError} back in line without spending an attempt, and
+ * runs `concurrency` tasks at once.
  */
 export abstract class TaskWorkerHost<J extends QueueTask> extends WorkerHost implements OnModuleInit, OnApplicationBootstrap {
-  private table?: Record<string, (job: Job, token?: string) => Promise<unknown>>;
+  private table?: Record<string, (job: Job) => Promise<unknown>>;
   @Inject(syncConfig.KEY) private readonly syncSettings?: SyncConfig;
 
   /** Every task name the queue carries. */
@@ -32,9 +33,9 @@ export abstract class TaskWorkerHost<J extends QueueTask> extends WorkerHost imp
   }
 
   /** Built once; throws (and so stops the boot) when a declared task name has no handler. */
-  private dispatchTable(): Record<string, (job: Job, token?: string) => Promise<unknown>> {
+  private dispatchTable(): Record<string, (job: Job) => Promise<unknown>> {
     if (this.table) return this.table;
-    const table = this.handlers() as unknown as Record<string, (job: Job, token?: string) => Promise<unknown>>;
+    const table = this.handlers() as unknown as Record<string, (job: Job) => Promise<unknown>>;
     const missing = this.taskNames.filter((name) => typeof table[name] !== 'function');
     if (missing.length) throw new Error(`${this.constructor.name} has no handler for task(s) ${missing.join(', ')}; refusing to start`);
     this.table = table;
@@ -54,6 +55,12 @@ export abstract class TaskWorkerHost<J extends QueueTask> extends WorkerHost imp
   async process(job: Job, token?: string): Promise<unknown> {
     const handler = this.dispatchTable()[job.name];
     if (!handler) throw new UnrecoverableError(`${this.constructor.name} has no handler for task "${job.name}"`);
-    return handler(job, token);
+    try {
+      return await handler(job);
+    } catch (error) {
+      if (!(error instanceof PostponeError)) throw error;
+      await job.moveToDelayed(error.at, token);
+      throw new DelayedError();
+    }
   }
 }
