@@ -1,11 +1,11 @@
-import { AccountDirectory } from '../oauth/consent';
 import { registerGoogleOAuthRoutes } from '../oauth/google-oauth';
-import { OAuthAuthority, OAuthClientConfig } from '../oauth/oauth-authority';
+import type { OAuthClientConfig } from '../oauth/oauth-authority';
+import { accountDirectory, consentSettings, emulatorAuthority } from '../oauth/oauth-flow';
 import { systemClock } from '../shared/clock';
-import { CommonControls, commonControls, controlBody, controlCall, registerCommonControlRoutes } from '../shared/controls';
+import { CommonControls, commonControls, controlBody, controlCall, registerAccountControlRoutes, registerCommonControlRoutes } from '../shared/controls';
 import { EmulatorHost } from '../shared/emulator-host';
 import { CommonEmulatorOptions, DEFAULT_ACCOUNT } from '../shared/emulator-options';
-import { HttpError, listen, sendEmpty, sendJson, TlsMaterial } from '../shared/http-kit';
+import { listen, sendEmpty, sendJson, TlsMaterial } from '../shared/http-kit';
 import { httpTransport, Notifier } from '../shared/notifier';
 import { EmulatorTlsOptions, serverCertificate } from '../tls/emulator-tls';
 import { gErrors } from './google-errors';
@@ -112,14 +112,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
   });
   for (const account of options.accounts ?? [DEFAULT_ACCOUNT]) store.addAccount(account);
   const notifier = new Notifier(options.notificationDelivery ?? 'immediate', options.notificationTransport ?? httpTransport, clock);
-  const authority = new OAuthAuthority({
-    clock,
-    accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
-    requirePkce: options.requirePkce ?? true,
-    prefixes: { access: 'ya29.', refresh: '1//', code: '4/' },
-  });
-  const clients = options.clients ?? [GOOGLE_DEV_CLIENT];
-  for (const client of clients) authority.registerClient(client);
+  const { authority, clients } = emulatorAuthority(options, clock, { devClient: GOOGLE_DEV_CLIENT, prefixes: { access: 'ya29.', refresh: '1//', code: '4/' } });
   const channels = new ChannelRegistry({
     clock,
     notifier,
@@ -152,26 +145,15 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
     primaryCalendarId: account.primaryCalendarId,
     calendars: store.calendarsOf(account.email).map((c) => ({ id: c.id, summary: c.summary, timeZone: c.timeZone, primary: c.primary })),
   });
-  const directory: AccountDirectory & { identity(email: string): { email: string; displayName: string; sub: string } | undefined } = {
-    list: () => [...store.accounts.values()].map((a) => ({ email: a.email, displayName: a.displayName })),
-    find: (email) => {
-      const a = store.account(email);
-      return a ? { email: a.email, displayName: a.displayName } : undefined;
-    },
-    create: (email) => {
-      const a = store.addAccount({ email });
-      return { email: a.email, displayName: a.displayName };
-    },
-    identity: (email) => {
-      const a = store.account(email);
-      return a ? { email: a.email, displayName: a.displayName, sub: a.sub } : undefined;
-    },
-  };
+  const directory = accountDirectory(
+    { all: () => store.accounts.values(), find: (email) => store.account(email), add: (email) => store.addAccount({ email }) },
+    (a) => ({ email: a.email, displayName: a.displayName, sub: a.sub }),
+  );
 
   registerGoogleOAuthRoutes(host.router, {
     authority,
     accounts: directory,
-    settings: { consentPage: options.consentPage ?? false, autoCreateAccounts: options.autoCreateAccounts ?? true },
+    settings: consentSettings(options),
     publicUrl: () => publicUrl,
     clock,
   });
@@ -278,16 +260,10 @@ function registerGoogleControlRoutes(host: EmulatorHost, controls: GoogleEmulato
   const r = host.router;
   const c = '/__emulator';
   const wrap = controlCall;
-  r.add('GET', `${c}/accounts`, 'control', (ctx) => sendJson(ctx.res, 200, controls.accounts()));
-  r.add('POST', `${c}/accounts`, 'control', async (ctx) => {
-    const b = await controlBody(ctx);
-    if (typeof b.email !== 'string') throw new HttpError(400, { error: 'email is required' });
-    sendJson(ctx.res, 200, controls.addAccount({ email: b.email, displayName: b.displayName as string | undefined, timeZone: b.timeZone as string | undefined }));
-  });
-  r.add('POST', `${c}/accounts/:account/calendars`, 'control', async (ctx) => {
-    const b = await controlBody(ctx);
-    const id = wrap(() => controls.addCalendar(ctx.params.account, { summary: String(b.summary ?? 'Calendar'), timeZone: b.timeZone as string | undefined }));
-    sendJson(ctx.res, 200, { id });
+  registerAccountControlRoutes(r, {
+    list: () => controls.accounts(),
+    add: (b) => controls.addAccount({ email: b.email, displayName: b.displayName as string | undefined, timeZone: b.timeZone as string | undefined }),
+    addCalendar: (account, b) => controls.addCalendar(account, { summary: String(b.summary ?? 'Calendar'), timeZone: b.timeZone as string | undefined }),
   });
   r.add('GET', `${c}/calendars/:calendarId/events`, 'control', (ctx) =>
     sendJson(ctx.res, 200, wrap(() => controls.peekEvents(ctx.params.calendarId, { includeDeleted: ctx.query.get('includeDeleted') === 'true' }))),

@@ -1,8 +1,8 @@
-import { AccountDirectory } from '../oauth/consent';
 import { registerMicrosoftOAuthRoutes } from '../oauth/microsoft-oauth';
-import { OAuthAuthority, OAuthClientConfig } from '../oauth/oauth-authority';
+import type { OAuthClientConfig } from '../oauth/oauth-authority';
+import { accountDirectory, consentSettings, emulatorAuthority } from '../oauth/oauth-flow';
 import { systemClock } from '../shared/clock';
-import { CommonControls, commonControls, controlBody, controlCall, registerCommonControlRoutes } from '../shared/controls';
+import { CommonControls, commonControls, controlBody, controlCall, registerAccountControlRoutes, registerCommonControlRoutes } from '../shared/controls';
 import { EmulatorHost } from '../shared/emulator-host';
 import { CommonEmulatorOptions, DEFAULT_ACCOUNT } from '../shared/emulator-options';
 import { HttpError, listen, sendEmpty, sendJson } from '../shared/http-kit';
@@ -130,14 +130,7 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions =
   const store = new GraphStore({ clock, maxInstancesPerSeries: options.maxInstancesPerSeries ?? 2500 });
   for (const account of options.accounts ?? [DEFAULT_ACCOUNT]) store.addMailbox(account);
   const notifier = new Notifier(options.notificationDelivery ?? 'immediate', options.notificationTransport ?? httpTransport, clock);
-  const authority = new OAuthAuthority({
-    clock,
-    accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
-    requirePkce: options.requirePkce ?? true,
-    prefixes: { access: 'EwB', refresh: 'M.C5', code: 'M.C5_' },
-  });
-  const clients = options.clients ?? [MICROSOFT_DEV_CLIENT];
-  for (const client of clients) authority.registerClient(client);
+  const { authority, clients } = emulatorAuthority(options, clock, { devClient: MICROSOFT_DEV_CLIENT, prefixes: { access: 'EwB', refresh: 'M.C5', code: 'M.C5_' } });
   const deltaPageSize = options.deltaPageSize ?? 10;
   const delta = new DeltaTracker(store, {
     clock,
@@ -185,26 +178,15 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions =
     defaultCalendarId: m.defaultCalendarId,
     calendars: store.calendarsOf(m.email).map((c) => ({ id: c.id, name: c.name, isDefault: c.isDefault })),
   });
-  const directory: AccountDirectory & { identity(email: string): { email: string; displayName: string; id: string } | undefined } = {
-    list: () => [...store.mailboxes.values()].map((m) => ({ email: m.email, displayName: m.displayName })),
-    find: (email) => {
-      const m = store.mailbox(email);
-      return m ? { email: m.email, displayName: m.displayName } : undefined;
-    },
-    create: (email) => {
-      const m = store.addMailbox({ email });
-      return { email: m.email, displayName: m.displayName };
-    },
-    identity: (email) => {
-      const m = store.mailbox(email);
-      return m ? { email: m.email, displayName: m.displayName, id: m.id } : undefined;
-    },
-  };
+  const directory = accountDirectory(
+    { all: () => store.mailboxes.values(), find: (email) => store.mailbox(email), add: (email) => store.addMailbox({ email }) },
+    (m) => ({ email: m.email, displayName: m.displayName, id: m.id }),
+  );
 
   registerMicrosoftOAuthRoutes(host.router, {
     authority,
     accounts: directory,
-    settings: { consentPage: options.consentPage ?? false, autoCreateAccounts: options.autoCreateAccounts ?? true },
+    settings: consentSettings(options),
     publicUrl: () => publicUrl,
     tenantId,
     clock,
@@ -338,15 +320,10 @@ function registerMicrosoftControlRoutes(host: EmulatorHost, controls: MicrosoftE
   const r = host.router;
   const c = '/__emulator';
   const wrap = controlCall;
-  r.add('GET', `${c}/accounts`, 'control', (ctx) => sendJson(ctx.res, 200, controls.accounts()));
-  r.add('POST', `${c}/accounts`, 'control', async (ctx) => {
-    const b = await controlBody(ctx);
-    if (typeof b.email !== 'string') throw new HttpError(400, { error: 'email is required' });
-    sendJson(ctx.res, 200, controls.addAccount({ email: b.email, displayName: b.displayName as string | undefined }));
-  });
-  r.add('POST', `${c}/accounts/:account/calendars`, 'control', async (ctx) => {
-    const b = await controlBody(ctx);
-    sendJson(ctx.res, 200, { id: wrap(() => controls.addCalendar(ctx.params.account, { name: String(b.name ?? 'Calendar') })) });
+  registerAccountControlRoutes(r, {
+    list: () => controls.accounts(),
+    add: (b) => controls.addAccount({ email: b.email, displayName: b.displayName as string | undefined }),
+    addCalendar: (account, b) => controls.addCalendar(account, { name: String(b.name ?? 'Calendar') }),
   });
   r.add('GET', `${c}/accounts/:account/events`, 'control', (ctx) =>
     sendJson(ctx.res, 200, wrap(() => controls.peekEvents(ctx.params.account, { calendarId: ctx.query.get('calendarId') ?? undefined }))),

@@ -1,14 +1,8 @@
 import type { Clock } from '../shared/clock';
-import {
-  HttpError,
-  redirect,
-  RequestContext,
-  Router,
-  sendJson,
-  sendText,
-} from '../shared/http-kit';
-import { AccountDirectory, consentPageHtml, ConsentSettings, decideConsent } from './consent';
-import { basicCredentials, CodeFailure, IssuedTokens, OAuthAuthority, RefreshFailure } from './oauth-authority';
+import { HttpError, RequestContext, Router, sendJson } from '../shared/http-kit';
+import { AccountDirectory, ConsentSettings } from './consent';
+import { CodeFailure, IssuedTokens, OAuthAuthority, RefreshFailure } from './oauth-authority';
+import { NO_STORE, OAuthDialect, registerOAuthFlow } from './oauth-flow';
 
 /**
  * Google's OAuth 2.0 web-server flow on the emulator: `/o/oauth2/v2/auth`, `/token`, `/revoke`,
@@ -47,16 +41,66 @@ export function normalizeGoogleScopes(scope: string): string[] {
   ];
 }
 
-const oauthError = (status: number, error: string, description: string) =>
-  new HttpError(status, { error, error_description: description }, { 'cache-control': 'no-store', pragma: 'no-cache' });
+const oauthError = (status: number, error: string, description: string) => new HttpError(status, { error, error_description: description }, NO_STORE);
+
+/** Google's side of the shared authorization-code flow. */
+function googleDialect(deps: GoogleOAuthDeps): OAuthDialect {
+  return {
+    provider: 'Google',
+    normalizeScopes: normalizeGoogleScopes,
+    offline: (query) => query.get('access_type') === 'offline',
+    rotateRefreshTokens: false,
+    formPost: false,
+    authorizePage: (kind, { redirectUri }) =>
+      kind === 'unknown_client'
+        ? // Google shows an error page and does not redirect for an unknown client.
+          { status: 401, text: 'Error 401: invalid_client\nThe OAuth client was not found.' }
+        : {
+            status: 400,
+            text: `Error 400: redirect_uri_mismatch\nYou can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy (redirect_uri=${redirectUri}).`,
+          },
+    authorizeFailure: (kind, detail) => {
+      switch (kind) {
+        case 'unsupported_response_type':
+          return ['unsupported_response_type', 'Only response_type=code is supported.'];
+        case 'missing_scope':
+          return ['invalid_request', 'Missing required parameter: scope'];
+        case 'bad_challenge_method':
+          return ['invalid_request', 'Invalid code_challenge_method.'];
+        case 'bad_challenge':
+          return ['invalid_request', 'Invalid code_challenge.'];
+        case 'pkce_required':
+          return ['invalid_request', 'Missing code_challenge (this emulator requires PKCE; see its README).'];
+        case 'denied':
+          return ['access_denied', 'The user denied access.'];
+        case 'unknown_account':
+          return ['access_denied', `No account ${detail} on this emulator.`];
+      }
+    },
+    authorizeSuccess: (scopes) => ({ scope: scopes.join(' '), authuser: '0', prompt: 'consent' }),
+    tokenFailure: (kind, detail) => {
+      switch (kind) {
+        case 'unknown_client':
+          return oauthError(401, 'invalid_client', 'The OAuth client was not found.');
+        case 'missing_secret':
+        case 'bad_secret':
+          return oauthError(401, 'invalid_client', 'Unauthorized');
+        case 'missing_code':
+          return oauthError(400, 'invalid_request', 'Missing required parameter: code');
+        case 'missing_refresh_token':
+          return oauthError(400, 'invalid_request', 'Missing required parameter: refresh_token');
+        case 'unsupported_grant_type':
+          return oauthError(400, 'unsupported_grant_type', `Invalid grant_type: ${detail}`);
+      }
+    },
+    codeFailure,
+    refreshFailure,
+    tokenResponse: (tokens, clientId, nonce) => tokenResponse(tokens, deps, clientId, nonce),
+  };
+}
 
 export function registerGoogleOAuthRoutes(router: Router, deps: GoogleOAuthDeps): void {
-  const authorize = (ctx: RequestContext) => handleAuthorize(ctx, deps);
-  router.add('GET', '/o/oauth2/v2/auth', 'oauth', authorize);
-  router.add('GET', '/o/oauth2/auth', 'oauth', authorize);
-  const token = (ctx: RequestContext) => handleToken(ctx, deps);
-  router.add('POST', '/token', 'oauth', token);
-  router.add('POST', '/oauth2/v4/token', 'oauth', token);
+  registerOAuthFlow(router, { authorize: ['/o/oauth2/v2/auth', '/o/oauth2/auth'], token: ['/token', '/oauth2/v4/token'] }, googleDialect(deps), deps);
   const revoke = (ctx: RequestContext) => handleRevoke(ctx, deps);
   router.add('POST', '/revoke', 'oauth', revoke);
   router.add('POST', '/o/oauth2/revoke', 'oauth', revoke);
@@ -72,98 +116,7 @@ export function registerGoogleOAuthRoutes(router: Router, deps: GoogleOAuthDeps)
   });
 }
 
-function handleAuthorize(ctx: RequestContext, deps: GoogleOAuthDeps): void {
-  const q = ctx.query;
-  const client = deps.authority.client(q.get('client_id'));
-  if (!client) {
-    // Google shows an error page and does not redirect for an unknown client.
-    sendText(ctx.res, 401, 'Error 401: invalid_client\nThe OAuth client was not found.');
-    return;
-  }
-  const redirectUri = q.get('redirect_uri') ?? '';
-  if (!redirectUri || !deps.authority.redirectAllowed(client, redirectUri)) {
-    sendText(ctx.res, 400, `Error 400: redirect_uri_mismatch\nYou can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy (redirect_uri=${redirectUri}).`);
-    return;
-  }
-  const state = q.get('state');
-  const fail = (error: string, description: string) => {
-    const target = new URL(redirectUri);
-    target.searchParams.set('error', error);
-    target.searchParams.set('error_description', description);
-    if (state !== null) target.searchParams.set('state', state);
-    redirect(ctx.res, target.toString());
-  };
-  if (q.get('response_type') !== 'code') return fail('unsupported_response_type', 'Only response_type=code is supported.');
-  const scopes = normalizeGoogleScopes(q.get('scope') ?? '');
-  if (scopes.length === 0) return fail('invalid_request', 'Missing required parameter: scope');
-  const challenge = q.get('code_challenge') ?? undefined;
-  const method = (q.get('code_challenge_method') ?? (challenge ? 'plain' : undefined)) as string | undefined;
-  if (challenge && method !== 'S256' && method !== 'plain') return fail('invalid_request', 'Invalid code_challenge_method.');
-  if (challenge && !/^[A-Za-z0-9\-._~]{43,128}$/.test(challenge)) return fail('invalid_request', 'Invalid code_challenge.');
-  if (!challenge && deps.authority.requirePkce) {
-    return fail('invalid_request', 'Missing code_challenge (this emulator requires PKCE; see its README).');
-  }
-  const decision = decideConsent(ctx, deps.accounts, deps.settings);
-  if (decision.kind === 'show-page') {
-    sendText(ctx.res, 200, consentPageHtml(ctx, deps.accounts, 'Google'), {}, 'text/html; charset=utf-8');
-    return;
-  }
-  if (decision.kind === 'deny') return fail('access_denied', 'The user denied access.');
-  if (decision.kind === 'unknown-account') return fail('access_denied', `No account ${decision.email} on this emulator.`);
-  const code = deps.authority.createCode({
-    clientId: client.clientId,
-    redirectUri,
-    account: decision.account.email,
-    scopes,
-    offline: q.get('access_type') === 'offline',
-    nonce: q.get('nonce') ?? undefined,
-    codeChallenge: challenge,
-    codeChallengeMethod: challenge ? (method as 'S256' | 'plain') : undefined,
-  });
-  const target = new URL(redirectUri);
-  if (state !== null) target.searchParams.set('state', state);
-  target.searchParams.set('code', code);
-  target.searchParams.set('scope', scopes.join(' '));
-  target.searchParams.set('authuser', '0');
-  target.searchParams.set('prompt', 'consent');
-  redirect(ctx.res, target.toString());
-}
-
-async function handleToken(ctx: RequestContext, deps: GoogleOAuthDeps): Promise<void> {
-  const form = await ctx.form();
-  const basic = basicCredentials(ctx.header('authorization'));
-  const clientId = form.get('client_id') ?? basic?.clientId;
-  const clientSecret = form.get('client_secret') ?? basic?.clientSecret;
-  const client = deps.authority.client(clientId);
-  if (!client) throw oauthError(401, 'invalid_client', 'The OAuth client was not found.');
-  if (!deps.authority.secretMatches(client, clientSecret)) throw oauthError(401, 'invalid_client', 'Unauthorized');
-  const grantType = form.get('grant_type');
-  if (grantType === 'authorization_code') {
-    const code = form.get('code');
-    if (!code) throw oauthError(400, 'invalid_request', 'Missing required parameter: code');
-    const result = deps.authority.redeemCode(code, {
-      clientId: client.clientId,
-      redirectUri: form.get('redirect_uri'),
-      codeVerifier: form.get('code_verifier'),
-    });
-    if (!result.ok) throw codeError(result.failure);
-    sendJson(ctx.res, 200, tokenResponse(result.tokens, deps, client.clientId, result.nonce), noStore);
-    return;
-  }
-  if (grantType === 'refresh_token') {
-    const refreshToken = form.get('refresh_token');
-    if (!refreshToken) throw oauthError(400, 'invalid_request', 'Missing required parameter: refresh_token');
-    const result = deps.authority.refresh(refreshToken, client.clientId, { rotate: false });
-    if (!result.ok) throw refreshError(result.failure);
-    sendJson(ctx.res, 200, tokenResponse(result.tokens, deps, client.clientId), noStore);
-    return;
-  }
-  throw oauthError(400, 'unsupported_grant_type', `Invalid grant_type: ${grantType ?? ''}`);
-}
-
-const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' };
-
-function codeError(failure: CodeFailure): HttpError {
+function codeFailure(failure: CodeFailure): HttpError {
   switch (failure) {
     case 'unknown_code':
       return oauthError(400, 'invalid_grant', 'Malformed auth code.');
@@ -180,7 +133,7 @@ function codeError(failure: CodeFailure): HttpError {
   }
 }
 
-function refreshError(failure: RefreshFailure): HttpError {
+function refreshFailure(failure: RefreshFailure): HttpError {
   if (failure === 'revoked') return oauthError(400, 'invalid_grant', 'Token has been expired or revoked.');
   if (failure === 'client_mismatch') return oauthError(401, 'unauthorized_client', 'Unauthorized');
   return oauthError(400, 'invalid_grant', 'Bad Request');

@@ -1,8 +1,9 @@
 import type { Clock } from '../shared/clock';
-import { HttpError, redirect, RequestContext, Router, sendJson, sendText } from '../shared/http-kit';
+import { HttpError, Router, sendJson } from '../shared/http-kit';
 import { uuid } from '../shared/ids';
-import { AccountDirectory, consentPageHtml, ConsentSettings, decideConsent } from './consent';
-import { basicCredentials, CodeFailure, IssuedTokens, OAuthAuthority, RefreshFailure } from './oauth-authority';
+import { AccountDirectory, ConsentSettings } from './consent';
+import { CodeFailure, IssuedTokens, OAuthAuthority, RefreshFailure } from './oauth-authority';
+import { NO_STORE, OAuthDialect, registerOAuthFlow } from './oauth-flow';
 
 /**
  * The Microsoft identity platform's v2.0 endpoints on the emulator:
@@ -59,13 +60,12 @@ function aadError(status: number, error: string, code: number, message: string):
       correlation_id: correlationId,
       error_uri: `https://login.microsoftonline.com/error?code=${code}`,
     },
-    { 'cache-control': 'no-store', pragma: 'no-cache' },
+    NO_STORE,
   );
 }
 
 export function registerMicrosoftOAuthRoutes(router: Router, deps: MicrosoftOAuthDeps): void {
-  router.add('GET', '/:tenant/oauth2/v2.0/authorize', 'oauth', (ctx) => handleAuthorize(ctx, deps));
-  router.add('POST', '/:tenant/oauth2/v2.0/token', 'oauth', (ctx) => handleToken(ctx, deps));
+  registerOAuthFlow(router, { authorize: ['/:tenant/oauth2/v2.0/authorize'], token: ['/:tenant/oauth2/v2.0/token'] }, microsoftDialect(deps), deps);
   router.add('GET', '/:tenant/v2.0/.well-known/openid-configuration', 'oauth', (ctx) => {
     const base = `${deps.publicUrl()}/${ctx.params.tenant}`;
     sendJson(ctx.res, 200, {
@@ -86,111 +86,62 @@ export function registerMicrosoftOAuthRoutes(router: Router, deps: MicrosoftOAut
   router.add('GET', '/:tenant/discovery/v2.0/keys', 'oauth', (ctx) => sendJson(ctx.res, 200, deps.authority.jwks()));
 }
 
-function handleAuthorize(ctx: RequestContext, deps: MicrosoftOAuthDeps): void {
-  const q = ctx.query;
-  const client = deps.authority.client(q.get('client_id'));
-  if (!client) {
-    sendText(ctx.res, 400, `AADSTS700016: Application with identifier '${q.get('client_id') ?? ''}' was not found in the directory.`);
-    return;
-  }
-  const redirectUri = q.get('redirect_uri') ?? '';
-  if (!redirectUri || !deps.authority.redirectAllowed(client, redirectUri)) {
-    sendText(ctx.res, 400, `AADSTS50011: The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${client.clientId}'.`);
-    return;
-  }
-  const state = q.get('state');
-  const responseMode = q.get('response_mode') ?? 'query';
-  const respond = (params: Record<string, string>) => {
-    if (state !== null) params.state = state;
-    if (responseMode === 'form_post') {
-      const inputs = Object.entries(params)
-        .map(([k, v]) => `<input type="hidden" name="${k}" value="${v.replace(/"/g, '&quot;')}">`)
-        .join('');
-      sendText(
-        ctx.res,
-        200,
-        `<!doctype html><html><body onload="document.forms[0].submit()"><form method="post" action="${redirectUri.replace(/"/g, '&quot;')}">${inputs}</form></body></html>`,
-        {},
-        'text/html; charset=utf-8',
-      );
-      return;
-    }
-    const target = new URL(redirectUri);
-    for (const [k, v] of Object.entries(params)) target.searchParams.set(k, v);
-    redirect(ctx.res, target.toString());
+/** Microsoft's side of the shared authorization-code flow (errors carry AADSTS codes). */
+function microsoftDialect(deps: MicrosoftOAuthDeps): OAuthDialect {
+  const described = (error: string, code: number, message: string): [string, string] => [error, `AADSTS${code}: ${message}`];
+  return {
+    provider: 'Microsoft',
+    normalizeScopes: normalizeMicrosoftScopes,
+    offline: (_query, scopes) => scopes.includes('offline_access'),
+    rotateRefreshTokens: true,
+    formPost: true,
+    authorizePage: (kind, { clientId, redirectUri }) => ({
+      status: 400,
+      text:
+        kind === 'unknown_client'
+          ? `AADSTS700016: Application with identifier '${clientId}' was not found in the directory.`
+          : `AADSTS50011: The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'.`,
+    }),
+    authorizeFailure: (kind, detail) => {
+      switch (kind) {
+        case 'unsupported_response_type':
+          return described('unsupported_response_type', 700054, 'response_type must be code.');
+        case 'missing_scope':
+          return described('invalid_request', 900144, "The request body must contain the following parameter: 'scope'.");
+        case 'bad_challenge_method':
+          return described('invalid_request', 501491, 'Invalid code_challenge_method.');
+        case 'bad_challenge':
+          return described('invalid_request', 501491, 'Invalid size of Code_Challenge parameter.');
+        case 'pkce_required':
+          return described('invalid_request', 9002325, 'Proof Key for Code Exchange is required (this emulator requires PKCE; see its README).');
+        case 'denied':
+          return described('access_denied', 65004, 'User declined to consent to access the app.');
+        case 'unknown_account':
+          return described('access_denied', 50034, `The user account ${detail} does not exist in this emulator.`);
+      }
+    },
+    authorizeSuccess: () => ({ session_state: uuid() }),
+    tokenFailure: (kind, detail) => {
+      switch (kind) {
+        case 'unknown_client':
+          return aadError(400, 'unauthorized_client', 700016, `Application with identifier '${detail}' was not found in the directory.`);
+        case 'missing_secret':
+          return aadError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+        case 'bad_secret':
+          return aadError(401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
+        case 'missing_code':
+          return aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'code'.");
+        case 'missing_refresh_token':
+          return aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'refresh_token'.");
+        case 'unsupported_grant_type':
+          return aadError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${detail}'.`);
+      }
+    },
+    codeFailure: codeError,
+    refreshFailure: refreshError,
+    tokenResponse: (tokens, clientId, nonce) => tokenResponse(tokens, deps, clientId, nonce),
   };
-  const fail = (error: string, code: number, message: string) =>
-    respond({ error, error_description: `AADSTS${code}: ${message}` });
-  if (q.get('response_type') !== 'code') return fail('unsupported_response_type', 700054, 'response_type must be code.');
-  const scopes = normalizeMicrosoftScopes(q.get('scope') ?? '');
-  if (scopes.length === 0) return fail('invalid_request', 900144, "The request body must contain the following parameter: 'scope'.");
-  const challenge = q.get('code_challenge') ?? undefined;
-  const method = q.get('code_challenge_method') ?? (challenge ? 'plain' : undefined);
-  if (challenge && method !== 'S256' && method !== 'plain') return fail('invalid_request', 501491, 'Invalid code_challenge_method.');
-  if (challenge && !/^[A-Za-z0-9\-._~]{43,128}$/.test(challenge)) return fail('invalid_request', 501491, 'Invalid size of Code_Challenge parameter.');
-  if (!challenge && deps.authority.requirePkce) {
-    return fail('invalid_request', 9002325, 'Proof Key for Code Exchange is required (this emulator requires PKCE; see its README).');
-  }
-  const decision = decideConsent(ctx, deps.accounts, deps.settings);
-  if (decision.kind === 'show-page') {
-    sendText(ctx.res, 200, consentPageHtml(ctx, deps.accounts, 'Microsoft'), {}, 'text/html; charset=utf-8');
-    return;
-  }
-  if (decision.kind === 'deny') return fail('access_denied', 65004, 'User declined to consent to access the app.');
-  if (decision.kind === 'unknown-account') return fail('access_denied', 50034, `The user account ${decision.email} does not exist in this emulator.`);
-  const code = deps.authority.createCode({
-    clientId: client.clientId,
-    redirectUri,
-    account: decision.account.email,
-    scopes,
-    offline: scopes.includes('offline_access'),
-    nonce: q.get('nonce') ?? undefined,
-    codeChallenge: challenge,
-    codeChallengeMethod: challenge ? (method as 'S256' | 'plain') : undefined,
-  });
-  respond({ code, session_state: uuid() });
 }
-
-async function handleToken(ctx: RequestContext, deps: MicrosoftOAuthDeps): Promise<void> {
-  const form = await ctx.form();
-  const basic = basicCredentials(ctx.header('authorization'));
-  const clientId = form.get('client_id') ?? basic?.clientId;
-  const clientSecret = form.get('client_secret') ?? basic?.clientSecret;
-  const client = deps.authority.client(clientId);
-  if (!client) {
-    throw aadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId ?? ''}' was not found in the directory.`);
-  }
-  if (!clientSecret) {
-    throw aadError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
-  }
-  if (!deps.authority.secretMatches(client, clientSecret)) {
-    throw aadError(401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
-  }
-  const grantType = form.get('grant_type');
-  if (grantType === 'authorization_code') {
-    const code = form.get('code');
-    if (!code) throw aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'code'.");
-    const result = deps.authority.redeemCode(code, {
-      clientId: client.clientId,
-      redirectUri: form.get('redirect_uri'),
-      codeVerifier: form.get('code_verifier'),
-    });
-    if (!result.ok) throw codeError(result.failure);
-    sendJson(ctx.res, 200, tokenResponse(result.tokens, deps, client.clientId, result.nonce), noStore);
-    return;
-  }
-  if (grantType === 'refresh_token') {
-    const refreshToken = form.get('refresh_token');
-    if (!refreshToken) throw aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'refresh_token'.");
-    const result = deps.authority.refresh(refreshToken, client.clientId, { rotate: true });
-    if (!result.ok) throw refreshError(result.failure);
-    sendJson(ctx.res, 200, tokenResponse(result.tokens, deps, client.clientId), noStore);
-    return;
-  }
-  throw aadError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType ?? ''}'.`);
-}
-
-const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 function codeError(failure: CodeFailure): HttpError {
   switch (failure) {

@@ -188,3 +188,28 @@ export function registerCommonControlRoutes(router: Router, controls: CommonCont
   });
   router.add('GET', `${c}/notifications`, 'control', (ctx) => sendJson(ctx.res, 200, controls.notifications.records()));
 }
+
+/**
+ * The account directory's control routes, alike on both emulators: list accounts, add one
+ * (`email` required), add a calendar to one; each emulator shapes the body into its own input.
+ */
+export function registerAccountControlRoutes(
+  router: Router,
+  accounts: {
+    list(): unknown;
+    add(body: Json & { email: string }): unknown;
+    addCalendar(account: string, body: Json): string;
+  },
+): void {
+  const c = '/__emulator';
+  router.add('GET', `${c}/accounts`, 'control', (ctx) => sendJson(ctx.res, 200, accounts.list()));
+  router.add('POST', `${c}/accounts`, 'control', async (ctx) => {
+    const b = await controlBody(ctx);
+    if (typeof b.email !== 'string') throw new HttpError(400, { error: 'email is required' });
+    sendJson(ctx.res, 200, accounts.add({ ...b, email: b.email }));
+  });
+  router.add('POST', `${c}/accounts/:account/calendars`, 'control', async (ctx) => {
+    const b = await controlBody(ctx);
+    sendJson(ctx.res, 200, { id: controlCall(() => accounts.addCalendar(ctx.params.account, b)) });
+  });
+}
