@@ -9,6 +9,12 @@ import { LiveEventRow, LiveEventsRepository } from './live-events.repository';
 /** Fallback poll while anyone listens (a row can become readable without a new NOTIFY). */
 const POLL_MS = 500;
 const BATCH = 500;
+/**
+ * Committed rows held back behind an older, still-running transaction (anywhere on the server)
+ * are asked for again after these waits (then the poll takes over): such a transaction usually
+ * ends within milliseconds, and waiting for the 500 ms poll was most of the stream's p99.
+ */
+const HELD_RETRY_MS = [10, 20, 40, 80, 160];
 
 export interface LiveSubscriber {
   readonly venueId: string;
@@ -30,6 +36,7 @@ export class LiveEventsHub implements OnApplicationShutdown {
   private readonly subscribers = new Set<LiveSubscriber>();
   private readonly running = new Map<LiveSubscriber, Promise<void>>();
   private readonly again = new Set<LiveSubscriber>();
+  private readonly heldRetries = new Map<LiveSubscriber, { attempt: number; timer?: NodeJS.Timeout }>();
   private listener?: Client;
   private connecting?: Promise<void>;
   private timer?: NodeJS.Timeout;
@@ -54,6 +61,9 @@ export class LiveEventsHub implements OnApplicationShutdown {
   remove(sub: LiveSubscriber): void {
     this.subscribers.delete(sub);
     this.again.delete(sub);
+    const held = this.heldRetries.get(sub);
+    if (held?.timer) clearTimeout(held.timer);
+    this.heldRetries.delete(sub);
     if (!this.subscribers.size && this.timer) {
       clearInterval(this.timer);
       this.timer = undefined;
@@ -67,6 +77,8 @@ export class LiveEventsHub implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    for (const state of this.heldRetries.values()) if (state.timer) clearTimeout(state.timer);
+    this.heldRetries.clear();
     for (const sub of [...this.subscribers]) sub.close();
     this.subscribers.clear();
     await Promise.allSettled([...this.running.values()]);
@@ -86,19 +98,21 @@ export class LiveEventsHub implements OnApplicationShutdown {
       return;
     }
     const run = (async () => {
+      let held = false;
       try {
         do {
           this.again.delete(sub);
           let rows: LiveEventRow[];
           do {
             if (!this.subscribers.has(sub)) return;
-            rows = await this.events.after(sub.venueId, sub.cursor, BATCH);
+            ({ rows, held } = await this.events.after(sub.venueId, sub.cursor, BATCH));
             if (!rows.length || !this.subscribers.has(sub)) break;
             const last = rows[rows.length - 1];
             sub.cursor = { xid: last.xid, id: last.id };
             sub.deliver(rows);
-          } while (rows.length === BATCH);
+          } while (rows.length === BATCH && !held);
         } while (this.again.has(sub));
+        this.retryHeld(sub, held);
       } catch (error) {
         this.logger.warn({ err: error }, 'Live stream read failed; the next poll retries');
       } finally {
@@ -106,6 +120,24 @@ export class LiveEventsHub implements OnApplicationShutdown {
       }
     })();
     this.running.set(sub, run);
+  }
+
+  /** Held rows: look again shortly (backing off); none held: forget the back-off. */
+  private retryHeld(sub: LiveSubscriber, held: boolean): void {
+    const state = this.heldRetries.get(sub) ?? { attempt: 0 };
+    if (state.timer) clearTimeout(state.timer);
+    state.timer = undefined;
+    if (!held || state.attempt >= HELD_RETRY_MS.length || !this.subscribers.has(sub)) {
+      if (!held) this.heldRetries.delete(sub);
+      else this.heldRetries.set(sub, state);
+      return;
+    }
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      this.wake(sub);
+    }, HELD_RETRY_MS[state.attempt++]);
+    state.timer.unref();
+    this.heldRetries.set(sub, state);
   }
 
   private ensureListening(): Promise<void> {
@@ -116,7 +148,11 @@ export class LiveEventsHub implements OnApplicationShutdown {
 
   private async listen(): Promise<void> {
     const client = new Client({ connectionString: this.db.url, application_name: 'calbridge-live-stream' });
-    client.on('notification', () => this.wakeAll());
+    client.on('notification', () => {
+      // A new commit: rows it holds back behind a short transaction deserve the quick retries again.
+      for (const state of this.heldRetries.values()) state.attempt = 0;
+      this.wakeAll();
+    });
     client.on('error', (error) => {
       this.logger.warn({ err: error }, 'Live stream LISTEN connection lost; polling until it is back');
       if (this.listener === client) this.listener = undefined;

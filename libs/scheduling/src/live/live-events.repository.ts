@@ -31,24 +31,31 @@ export class LiveEventsRepository {
   /**
    * A venue's rows after the cursor whose transactions are all finished (xid below the snapshot's
    * xmin), in (xid, id) order: gap-free under concurrent commits (see the outbox-xid migration).
+   * `held`: rows after those are committed but not yet readable in order (an older transaction,
+   * anywhere on the server, is still running): worth asking again soon, not only at the next poll.
    */
-  async after(venueId: string, cursor: LiveCursor, limit: number): Promise<LiveEventRow[]> {
-    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT xid::text AS xid, id::text AS id, event_type, aggregate_id, payload
+  async after(venueId: string, cursor: LiveCursor, limit: number): Promise<{ rows: LiveEventRow[]; held: boolean }> {
+    const found: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT xid::text AS xid, id::text AS id, event_type, aggregate_id, payload,
+              xid < pg_snapshot_xmin(pg_current_snapshot()) AS readable
          FROM outbox_events
         WHERE venue_ids @> ARRAY[$1::uuid]
           AND (xid, id) > ($2::xid8, $3::bigint)
-          AND xid < pg_snapshot_xmin(pg_current_snapshot())
         ORDER BY xid, id
         LIMIT $4`,
       [venueId, cursor.xid, cursor.id, limit],
     );
-    return rows.map((r) => ({
-      xid: r.xid as string,
-      id: r.id as string,
-      type: r.event_type as string,
-      aggregateId: r.aggregate_id as string,
-      payload: (r.payload ?? {}) as Record<string, unknown>,
-    }));
+    const rows: LiveEventRow[] = [];
+    for (const r of found) {
+      if (!r.readable) return { rows, held: true };
+      rows.push({
+        xid: r.xid as string,
+        id: r.id as string,
+        type: r.event_type as string,
+        aggregateId: r.aggregate_id as string,
+        payload: (r.payload ?? {}) as Record<string, unknown>,
+      });
+    }
+    return { rows, held: false };
   }
 }
