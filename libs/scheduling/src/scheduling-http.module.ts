@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AuditController } from './audit/audit.controller';
 import { AvailabilityController } from './availability/availability.controller';
+import { BoardController } from './board/board.controller';
+import { BoardModule } from './board/board.module';
 import { BlockedSlotsController } from './blocked-slots/blocked-slots.controller';
 import { VenueBlockedSlotsController } from './blocked-slots/venue-blocked-slots.controller';
 import { ConflictsController } from './conflicts/conflicts.controller';
@@ -15,7 +17,7 @@ import { VenuesController } from './venues/venues.controller';
 
 /** The scheduling REST API (api only). */
 @Module({
-  imports: [SchedulingModule, LiveModule],
+  imports: [SchedulingModule, LiveModule, BoardModule],
   controllers: [
     VenuesController,
     StaffController,
@@ -28,6 +30,7 @@ import { VenuesController } from './venues/venues.controller';
     VenueBlockedSlotsController,
     AuditController,
     VenueStreamController,
+    BoardController,
   ],
 })
 export class SchedulingHttpModule {}
