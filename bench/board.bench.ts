@@ -39,6 +39,7 @@ export async function run(): Promise<Record<string, unknown>> {
 
     // ---- time to interactive: the default day view (Monday: 300 of the week's jobs) and the week ----
     const breakdown: Array<Array<{ name: string; end: number }>> = [];
+    const marks: Record<'day' | 'week', Array<Array<{ name: string; at: number }>>> = { day: [], week: [] };
     const measureTti = async (view: 'day' | 'week', expected: number) => {
       const times: number[] = [];
       for (let i = 0; i <= LOADS; i++) {
@@ -58,6 +59,16 @@ export async function run(): Promise<Record<string, unknown>> {
           )
           .then((h) => h.jsonValue())) as number;
         if (i > 0) times.push(at); // the first load warms the api (JIT, plans, caches)
+        if (i > 0) {
+          marks[view].push(
+            (await page.evaluate(() =>
+              (globalThis as unknown as { performance: { getEntriesByType(t: string): Array<{ name: string; startTime: number }> } }).performance
+                .getEntriesByType('mark')
+                .filter((m) => m.name.startsWith('board:'))
+                .map((m) => ({ name: m.name, at: m.startTime })),
+            )) as Array<{ name: string; at: number }>,
+          );
+        }
         if (i === 1 && view === 'week') {
           // Where the time went: scripts and API answers (navigation-relative responseEnd).
           breakdown.push(
@@ -74,6 +85,23 @@ export async function run(): Promise<Record<string, unknown>> {
     };
     const ttiDay = await measureTti('day', STAFF * 6);
     const tti = await measureTti('week', JOBS);
+
+    // ---- the board's one read, alone: server time and size for the week ----
+    const apiTimes: number[] = [];
+    let apiBytes = 0;
+    const weekEnd = weekStart.plus({ weeks: 1 });
+    for (let i = 0; i < 11; i++) {
+      const t0 = performance.now();
+      const res = await fetch(
+        `${system.baseUrl}/v1/venues/${venueId}/board?from=${encodeURIComponent(weekStart.toISO()!)}&to=${encodeURIComponent(weekEnd.toISO()!)}`,
+        { headers: { Authorization: `Bearer ${token}`, 'Accept-Encoding': 'gzip' } },
+      );
+      const body = await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`board read: ${res.status}`);
+      if (i > 0) apiTimes.push(performance.now() - t0);
+      apiBytes = body.byteLength;
+    }
+    const apiRead = summarize(apiTimes);
 
     // ---- JavaScript shipped ----
     const assets = join(__dirname, '..', 'dist', 'web', 'assets');
@@ -118,6 +146,15 @@ export async function run(): Promise<Record<string, unknown>> {
     console.log(`board ${STAFF} staff, ${JOBS} jobs in the week, day view (default, ${STAFF * 6} jobs drawn): time to interactive p50 ${ms(ttiDay.p50)}  max ${ms(ttiDay.max)}`);
     console.log(`board ${STAFF} staff, ${JOBS} jobs, week view: time to interactive p50 ${ms(t.p50)}  max ${ms(t.max)}  (${t.n} cold loads; target < 1 s)`);
     console.log(`first cold load, resources done at (ms): ${breakdown[0].map((m) => `${m.name} ${m.end}`).join(', ')}`);
+    const phase = (view: 'day' | 'week') => {
+      const med = (name: string) => {
+        const xs = marks[view].map((m) => m.find((x) => x.name === name)?.at ?? NaN).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+        return xs.length ? Math.round(xs[Math.floor(xs.length / 2)]) : NaN;
+      };
+      return `request sent ${med('board:request')} ms, data in ${med('board:data')} ms, drawn ${med('board:drawn')} ms`;
+    };
+    console.log(`where the time goes (median, from navigation start): day: ${phase('day')}; week: ${phase('week')}`);
+    console.log(`the week's board read alone (GET /v1/venues/:id/board, 2,000 jobs): p50 ${ms(apiRead.p50)}  max ${ms(apiRead.max)}, ${(apiBytes / 1024).toFixed(0)} kB`);
     console.log(`JavaScript shipped: ${(jsGzip / 1024).toFixed(1)} kB gzip (${(js / 1024).toFixed(1)} kB raw; target < 150 kB), CSS ${(css / 1024).toFixed(1)} kB gzip`);
     console.log(`live latency, commit (API call) -> element on the board: p50 ${ms(live.p50)}  p99 ${ms(live.p99)}  max ${ms(live.max)}  (${live.n} changes; target p99 < 1 s)`);
     return {
@@ -126,6 +163,8 @@ export async function run(): Promise<Record<string, unknown>> {
       timeToInteractiveDay: ttiDay,
       timeToInteractive: t,
       firstLoadResources: breakdown[0],
+      marks,
+      boardRead: { ...apiRead, bytes: apiBytes },
       javascriptGzipBytes: jsGzip,
       javascriptBytes: js,
       cssGzipBytes: css,

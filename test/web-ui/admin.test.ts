@@ -133,6 +133,14 @@ describe('admin and staff pages', () => {
     // Feeds name their venue.
     await page.locator(`[data-feed="${berlin.id}"]`, { hasText: 'Mitte' }).waitFor();
     await page.locator(`[data-feed="${sydney.id}"]`, { hasText: 'Bondi' }).waitFor();
+    // ... and their expiry is in that venue's zone, labelled (not the phone's New York time).
+    const expiry = async (venueId: string, zone: string) => {
+      const [feed] = await system.dataSource.query(`SELECT expires_at FROM staff_feeds WHERE staff_id = $1 AND venue_id = $2`, [me.id, venueId]);
+      const wall = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(feed.expires_at));
+      return wall;
+    };
+    await expect(page.locator(`[data-feed="${berlin.id}"] [data-feed-expiry]`).textContent()).resolves.toMatch(new RegExp(`${await expiry(berlin.id, 'Europe/Berlin')} Berlin time`));
+    await expect(page.locator(`[data-feed="${sydney.id}"] [data-feed-expiry]`).textContent()).resolves.toMatch(new RegExp(`${await expiry(sydney.id, 'Australia/Sydney')} Sydney time`));
     await page.locator('[role=status]', { hasText: 'Loading' }).waitFor({ state: 'detached' });
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     expect(await seriousA11yViolations(page)).toEqual([]);

@@ -167,12 +167,59 @@ describe('the dispatcher board in a real browser', () => {
     await page.close();
   });
 
-  it('switches to the week and fits a phone without horizontal overflow', async () => {
+  it('shows the week as a roster (lanes by days), moves a chip to another day and person by dragging, opens it from the keyboard', async () => {
+    const job = await system.factory.job({ venueId: venue.id, title: 'Highlights', startsAt: at(1, '14:00', ZONE), endsAt: at(1, '15:00', ZONE), status: 'pending' });
+    await system.factory.assign(job.id, jonas.id);
     const page = await openBoard('&view=week');
     await page.getByRole('button', { name: 'Week', exact: true }).and(page.locator('[aria-pressed="true"]')).waitFor();
+    await expect(page.locator('.zone-label').first().textContent()).resolves.toContain('Berlin time');
+    // Lanes: unassigned first, then people by name, each with calendar health.
+    await expect(page.locator('.roster [data-lane] .lane-name').allTextContents()).resolves.toEqual(['Unassigned', 'Jonas Weber', 'Maria Schmidt']);
+    expect(await page.locator(`.roster [data-lane="${maria.id}"] [data-health]`).getAttribute('data-health')).toBe('none');
+    // Venue times, status colours, Busy without a pulled event's text, the conflict on both sides.
+    const chip = page.locator(`[data-event-job="${balayage.id}"]`);
+    await expect(chip.textContent()).resolves.toContain('10:00');
+    expect(await chip.getAttribute('class')).toMatch(/st-confirmed.*conflict/);
+    const busy = page.locator(`[data-lane="${maria.id}"] [data-event-slot]`).first();
+    await expect(busy.textContent()).resolves.toContain('Busy');
+    expect(await busy.getAttribute('class')).toMatch(/conflict/);
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'board-week.png'), fullPage: true });
+
+    // Drag Jonas's Highlights to Maria, one day later (or earlier at the end of the week).
+    const from = Number(await page.locator(`[data-event-job="${job.id}"]`).locator('xpath=..').getAttribute('data-cell-day'));
+    const to = from < 6 ? from + 1 : from - 1;
+    await page.dragAndDrop(`[data-event-job="${job.id}"]`, `[data-cell-lane="${maria.id}"][data-cell-day="${to}"]`, { targetPosition: { x: 10, y: 5 } });
+    await waitFor(
+      async () => {
+        const row = await jobRow('Highlights');
+        expect(row?.staff).toEqual([maria.id]);
+        expect(new Date(row!.starts_at).toISOString()).toBe(new Date(at(1 + to - from, '14:00', ZONE)).toISOString());
+      },
+      { what: 'the drag to another day and person' },
+    );
+    await page.locator(`[data-cell-lane="${maria.id}"][data-cell-day="${to}"] [data-event-job="${job.id}"]`).waitFor();
+
+    // Keyboard: the chip is a button; Enter opens its panel (focus in it), closing returns focus to the chip.
+    const moved = page.locator(`[data-event-job="${job.id}"]`);
+    await moved.focus();
+    await page.keyboard.press('Enter');
+    const panel = page.getByRole('dialog', { name: 'Highlights' });
+    await panel.getByLabel('Title').waitFor();
+    expect(await page.evaluate('document.activeElement && document.activeElement.closest("[role=dialog]") !== null')).toBe(true);
+    await expect(panel.getByLabel(/^Starts/).inputValue()).resolves.toBe(new Date(Date.parse(at(1 + to - from, '14:00', ZONE))).toISOString().slice(0, 10) + 'T14:00');
+    await panel.getByRole('button', { name: 'Close panel' }).click();
+    expect(await page.evaluate('document.activeElement && document.activeElement.getAttribute("data-event-job")')).toBe(job.id);
+
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.getByRole('button', { name: 'Day', exact: true }).click();
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SHOTS, 'board-week-phone.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('fits the day view on a phone without horizontal overflow', async () => {
+    const page = await openBoard();
+    await page.setViewportSize({ width: 390, height: 844 });
     await page.locator('#board[data-loaded]').waitFor();
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(SHOTS, 'board-phone.png'), fullPage: true });

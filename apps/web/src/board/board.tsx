@@ -4,12 +4,14 @@ import { DateTime } from 'luxon';
 import type { Api } from '../lib/api';
 import { ApiError, describeError } from '../lib/errors';
 import { LiveState, openLive } from '../lib/live';
-import { formatRange, fromFloating, toFloating, zoneLabel } from '../lib/time';
-import type { BlockedSlot, Conflict, ConnectionOverview, Job, Staff, Venue } from '../lib/types';
-import { Badge, STATUS_LABEL } from '../ui/parts';
+import { formatRange, zoneLabel } from '../lib/time';
+import type { BlockedSlot, BoardJob, Conflict, ConnectionOverview, Job, Staff, Venue } from '../lib/types';
+import { Badge, Loading, STATUS_LABEL } from '../ui/parts';
 import { ConflictsPanel } from '../pages/dispatch';
-import { BoardEvent, buildEvents, buildLanes, HEALTH_TEXT, Lane, reassignment, UNASSIGNED } from './board-model';
-import { Calendar, createCalendar, destroyCalendar, dropBrokenTableRoles, PLUGINS } from './calendar';
+import { buildEvents, buildLanes, reassignment } from './board-model';
+import { DayTimeline, loadCalendar, TimelineHandlers } from './day-timeline';
+import { buildRoster, RosterLane, shiftDays, weekDays } from './roster-model';
+import { RosterHandlers, WeekRoster } from './week-roster';
 import { ConflictDetail, ConflictDialog, PendingConflict } from './conflict-dialog';
 import { JobDraft, JobPanel, NewJobPanel } from './job-panel';
 
@@ -20,7 +22,6 @@ type PanelState = null | { kind: 'new'; startsAt: string; endsAt: string; lane: 
 interface Props {
   api: Api;
   venue: Venue;
-  staff: Staff[];
   view: BoardView;
   date: string;
   onNavigate: (view: BoardView, date: string) => void;
@@ -38,8 +39,9 @@ export function boardWindow(view: BoardView, date: string, zone: string): { from
  * Select a range to create a job; drag to reschedule or to move it to another lane; resize to
  * change its length; click to edit, assign or cancel. Everything is in the venue's zone.
  */
-export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX.Element {
+export function Board({ api, venue, view, date, onNavigate }: Props): JSX.Element {
   const zone = venue.timezone;
+  const [staff, setStaff] = useState<Staff[]>([]);
   const window = useMemo(() => boardWindow(view, date, zone), [view, date, zone]);
   const [jobs, setJobs] = useState<Map<string, Job>>(new Map());
   const [slots, setSlots] = useState<BlockedSlot[]>([]);
@@ -53,12 +55,10 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
   const [overriding, setOverriding] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const [live, setLive] = useState<LiveState>('connecting');
-  /**
-   * Bumped to (re)load: at once, and again when the live stream stands (its `ready`), so a change
-   * committed between the first read and the stream's start is not missed (the second read
-   * changes only what differs on screen).
-   */
+  /** Bumped to (re)load (a `reset` from the stream: events were lost). */
   const [streamGate, setStreamGate] = useState(1);
+  /** Where the first read was made: the live stream starts there (nothing missed, nothing read twice). */
+  const [liveFrom, setLiveFrom] = useState<{ cursor: string | null } | null>(null);
   /** The window whose data is on screen (a silent re-read keeps it marked loaded). */
   const [loadedWindow, setLoadedWindow] = useState('');
   const jobsRef = useRef(jobs);
@@ -66,36 +66,47 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
   const lanes = useMemo(() => buildLanes(staff, connections), [staff, connections]);
   const staffName = useCallback((id: string) => staff.find((s) => s.id === id)?.name ?? 'A staff member', [staff]);
 
-  // ---- loading ----
+  // ---- loading: one read of the board, the lanes' calendar health beside it ----
   const loadGeneration = useRef(0);
   const load = useCallback(async () => {
     const mine = ++loadGeneration.current;
     setState((s) => ({ ...s, loading: true }));
-    const [j, b, c, h] = await Promise.allSettled([
-      api.allJobs({ venueId: venue.id, ...window }),
-      api.venueBlockedSlots(venue.id, window.from, window.to),
-      api.conflicts({ venueId: venue.id, status: 'open' }),
-      api.connectionsOverview(venue.id),
-    ]);
+    performance.mark('board:request');
+    const [b, h] = await Promise.allSettled([api.board(venue.id, window.from, window.to), api.connectionsOverview(venue.id)]);
     if (mine !== loadGeneration.current) return;
-    if (j.status === 'rejected') {
-      setState({ loading: false, error: describeError(j.reason), partial: [] });
+    performance.mark('board:data');
+    setLiveFrom((f) => f ?? { cursor: b.status === 'fulfilled' ? b.value.cursor : null });
+    if (b.status === 'rejected') {
+      setState({ loading: false, error: describeError(b.reason), partial: [] });
       return;
     }
-    setJobs(new Map(j.value.map((x) => [x.id, x])));
+    const data = b.value;
+    const next = new Map<string, Job>();
+    for (const j of data.jobs) next.set(j.id, fromBoardJob(j, venue));
+    // A job whose full record is open in the panel keeps its details (same version: nothing changed).
+    for (const [id, old] of jobsRef.current) if (!old.partial && next.get(id)?.version === old.version) next.set(id, old);
+    jobsRef.current = next;
+    setJobs(next);
+    setStaff(data.staff);
+    setSlots(data.blockedSlots);
+    setConflicts(data.conflicts);
     const partial: string[] = [];
-    if (b.status === 'fulfilled') setSlots(b.value);
-    else partial.push(`blocked time (${describeError(b.reason)})`);
-    if (c.status === 'fulfilled') setConflicts(c.value);
-    else partial.push(`conflicts (${describeError(c.reason)})`);
     if (h.status === 'fulfilled') setConnections(h.value);
     else partial.push(`calendar health (${describeError(h.reason)})`);
     setState({ loading: false, error: null, partial });
     setLoadedWindow(window.from + window.to);
-  }, [api, venue.id, window.from, window.to]);
+  }, [api, venue, window.from, window.to]);
   useEffect(() => {
     if (streamGate > 0) void load();
   }, [load, streamGate]);
+  // Where the time goes (read by the benchmark): data in, then drawn.
+  useEffect(() => {
+    if (loadedWindow) performance.mark('board:drawn');
+  }, [loadedWindow, jobs]);
+  // The day view's scheduler component is its own chunk: fetch it while the data loads.
+  useEffect(() => {
+    if (view === 'day') void loadCalendar();
+  }, [view]);
 
   const refreshJob = useCallback(
     async (id: string) => {
@@ -163,10 +174,12 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
         if (kinds.has('slots')) void refreshSlots();
         if (kinds.has('conflicts')) void refreshConflicts();
         if (kinds.has('connections')) void refreshConnections();
-      }, 30);
+      }, 10);
     };
+    if (!liveFrom) return;
     const stop = openLive(api, venue.id, {
       onState: setLive,
+      // Not resumed (no cursor, or it was too old): what is on screen may be stale, read it again.
       onReady: (resumed) => {
         if (!resumed) setStreamGate((g) => g + 1);
       },
@@ -184,7 +197,7 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
         } else if (e.type.startsWith('connection.')) pendingKinds.add('connections');
         schedule();
       },
-    });
+    }, liveFrom.cursor);
     // Sync status changes (syncing -> active) are not all events: look again now and then.
     const healthTimer = setInterval(() => void refreshConnections(), 60_000);
     return () => {
@@ -192,7 +205,7 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
       clearInterval(healthTimer);
       if (flush) clearTimeout(flush);
     };
-  }, [api, venue.id, refreshJob, refreshSlots, refreshConflicts, refreshConnections]);
+  }, [api, venue.id, liveFrom, refreshJob, refreshSlots, refreshConflicts, refreshConnections]);
 
   // ---- changes (each may hit a conflict or a stale version) ----
   const change = useCallback(
@@ -268,132 +281,65 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
     [api, change, staffName],
   );
 
-  // ---- the calendar component ----
-  const host = useRef<HTMLDivElement>(null);
-  const cal = useRef<Calendar | null>(null);
-  const handlers = useRef({ moveJob, setPanel, zone, slots, staffName });
-  handlers.current = { moveJob, setPanel, zone, slots, staffName };
+  // ---- the views: the day's timeline (scheduler component) or the week's roster ----
+  const lanesKnown = useMemo(() => new Set(lanes.map((l) => l.id)), [lanes]);
+  const dayEvents = useMemo(
+    () => (view === 'day' ? buildEvents(jobs.values(), slots, conflicts, zone, lanesKnown) : []),
+    [view, jobs, slots, conflicts, zone, lanesKnown],
+  );
+  const days = useMemo(() => weekDays(window.from, zone), [window.from, zone]);
+  const rosterRows = useRef<RosterLane[]>([]);
+  const roster = useMemo(() => {
+    if (view !== 'week') return [];
+    rosterRows.current = buildRoster(lanes, jobs.values(), slots, conflicts, zone, days, rosterRows.current);
+    return rosterRows.current;
+  }, [view, lanes, jobs, slots, conflicts, zone, days]);
 
-  useEffect(() => {
-    if (!host.current) return;
-    const calendar = createCalendar(host.current, PLUGINS, {
-      view: view === 'day' ? 'resourceTimelineDay' : 'resourceTimelineWeek',
-      date: toFloating(window.from, zone),
-      timeZone: 'UTC',
-      headerToolbar: { start: '', center: '', end: '' },
-      firstDay: 1,
-      height: 'auto',
-      editable: true,
-      selectable: true,
-      eventDurationEditable: true,
-      eventStartEditable: true,
-      flexibleSlotTimeLimits: true,
-      slotMinTime: '07:00',
-      slotMaxTime: '21:00',
-      nowIndicator: true,
-      views: {
-        resourceTimelineDay: { slotDuration: '00:30', slotWidth: 34, snapDuration: '00:15' },
-        resourceTimelineWeek: { slotDuration: '02:00', slotWidth: 40, snapDuration: '00:30' },
-      },
-      eventTimeFormat: { hour: '2-digit', minute: '2-digit', hour12: false },
-      slotLabelFormat: { hour: '2-digit', minute: '2-digit', hour12: false },
-      resources: [],
-      events: [],
-      resourceLabelContent: (info) => ({ domNodes: laneLabel(info.resource.extendedProps as unknown as Lane) }),
-      // Plain text (no DOM per event): a busy week draws thousands of these.
-      eventContent: (info) => eventText(info.event as unknown as BoardEvent, info.timeText),
-      eventDidMount: (info) => {
-        const props = info.event.extendedProps as BoardEvent['extendedProps'];
-        info.el.setAttribute(props.kind === 'job' ? 'data-event-job' : 'data-event-slot', props.entityId);
-        info.el.setAttribute('title', info.event.title as string);
-      },
-      select: (info) => {
-        const z = handlers.current.zone;
-        const lane = info.resource?.id;
-        handlers.current.setPanel({
-          kind: 'new',
-          startsAt: fromFloating(info.start, z),
-          endsAt: fromFloating(info.end, z),
-          lane: lane && lane !== UNASSIGNED ? String(lane) : null,
-        });
-        cal.current?.unselect();
-      },
-      eventClick: (info) => {
-        const props = info.event.extendedProps as BoardEvent['extendedProps'];
-        if (props.kind === 'job') handlers.current.setPanel({ kind: 'job', jobId: props.entityId });
-      },
-      eventDrop: (info) => {
-        const props = info.event.extendedProps as BoardEvent['extendedProps'];
-        if (props.kind !== 'job' || !info.event.end) return info.revert();
-        const z = handlers.current.zone;
-        void handlers.current.moveJob(
-          props.entityId,
-          fromFloating(info.event.start, z),
-          fromFloating(info.event.end, z),
-          info.oldResource ? String(info.oldResource.id) : undefined,
-          info.newResource ? String(info.newResource.id) : undefined,
-          info.revert,
-        );
-      },
-      eventResize: (info) => {
-        const props = info.event.extendedProps as BoardEvent['extendedProps'];
-        if (props.kind !== 'job' || !info.event.end) return info.revert();
-        const z = handlers.current.zone;
-        void handlers.current.moveJob(props.entityId, fromFloating(info.event.start, z), fromFloating(info.event.end, z), undefined, undefined, info.revert);
-      },
-    });
-    cal.current = calendar;
-    const stopFixingRoles = dropBrokenTableRoles(host.current);
-    return () => {
-      stopFixingRoles();
-      cal.current = null;
-      void destroyCalendar(calendar);
-    };
-    // The component lives as long as the board; options follow below.
-  }, []);
-
-  useEffect(() => {
-    cal.current?.setOption('view', view === 'day' ? 'resourceTimelineDay' : 'resourceTimelineWeek');
-    cal.current?.setOption('date', toFloating(window.from, zone));
-  }, [view, window.from, zone]);
-
-  useEffect(() => {
-    cal.current?.setOption(
-      'resources',
-      lanes.map((l) => ({ id: l.id, title: l.name, extendedProps: l as unknown as Record<string, unknown> })),
-    );
-  }, [lanes]);
-
-  const events = useMemo(() => buildEvents(jobs.values(), slots, conflicts, zone, new Set(lanes.map((l) => l.id))), [jobs, slots, conflicts, zone, lanes]);
-  // Hand the component only what changed: re-setting 2,000 events re-renders them all.
-  const shown = useRef(new Map<string, string>());
-  useEffect(() => {
-    const calendar = cal.current;
-    if (!calendar) return;
-    const next = new Map(events.map((e) => [e.id, JSON.stringify(e)]));
-    const removed = [...shown.current.keys()].filter((id) => !next.has(id));
-    const changed = events.filter((e) => shown.current.get(e.id) !== next.get(e.id));
-    if (removed.length + changed.length > 100 || shown.current.size === 0) {
-      calendar.setOption('events', events as never);
-    } else {
-      for (const id of removed) calendar.removeEventById(id);
-      for (const e of changed) {
-        if (shown.current.has(e.id)) calendar.updateEvent(e as never);
-        else calendar.addEvent(e as never);
-      }
-    }
-    shown.current = next;
-  }, [events]);
+  const timelineHandlers: TimelineHandlers = {
+    select: (startsAt, endsAt, lane) => setPanel({ kind: 'new', startsAt, endsAt, lane }),
+    open: (jobId) => openJob(jobId, null),
+    move: (jobId, startsAt, endsAt, from, to, revert) => void moveJob(jobId, startsAt, endsAt, from, to, revert),
+  };
+  const rosterHandlers: RosterHandlers = {
+    open: (jobId, from) => openJob(jobId, from),
+    move: (jobId, shift, fromLane, toLane) => {
+      const job = jobsRef.current.get(jobId);
+      if (!job) return;
+      void moveJob(jobId, shiftDays(job.startsAt, shift, zone), shiftDays(job.endsAt, shift, zone), fromLane, toLane);
+    },
+    create: (day, lane) => {
+      const start = DateTime.fromISO(`${day}T09:00`, { zone });
+      setPanel({ kind: 'new', startsAt: start.toISO() ?? '', endsAt: start.plus({ hours: 1 }).toISO() ?? '', lane });
+    },
+  };
 
   // ---- panels ----
+  const host = useRef<HTMLDivElement>(null);
+  /** What opened the panel (a chip): focus goes back there when it closes. */
+  const opener = useRef<HTMLElement | null>(null);
   const closePanel = () => {
     setPanel(null);
     setPanelNotice(null);
-    host.current?.focus();
+    const back = opener.current;
+    opener.current = null;
+    if (back?.isConnected) back.focus();
+    else host.current?.focus();
   };
-  const openJob = (jobId: string) => {
+  function openJob(jobId: string, from: HTMLElement | null) {
+    opener.current = from;
     setPanelNotice(null);
     setPanel({ kind: 'job', jobId });
+    // The board read only what it draws: the panel needs the whole job (service, location, customer).
+    const known = jobsRef.current.get(jobId);
+    if (!known || known.partial) void refreshJob(jobId);
+  }
+  /** A new job from the toolbar (the keyboard's way to what selecting a range does): the next hour, or 09:00 of the shown range's first day. */
+  const newJob = () => {
+    const now = DateTime.now().setZone(zone);
+    const inRange = +now >= +DateTime.fromISO(window.from) && +now < +DateTime.fromISO(window.to);
+    const start = inRange ? now.startOf('hour').plus({ hours: 1 }) : DateTime.fromISO(window.from, { zone }).set({ hour: 9 });
+    opener.current = null;
+    setPanel({ kind: 'new', startsAt: start.toISO() ?? '', endsAt: start.plus({ hours: 1 }).toISO() ?? '', lane: null });
   };
   const panelJob = panel?.kind === 'job' ? jobs.get(panel.jobId) : undefined;
 
@@ -437,7 +383,7 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
   const showConflict = (c: Conflict) => {
     const day = DateTime.fromISO(c.job.startsAt, { zone }).toISODate() ?? date;
     onNavigate(view, day);
-    openJob(c.job.id);
+    openJob(c.job.id, null);
   };
 
   // ---- toolbar ----
@@ -449,8 +395,8 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
     view === 'day'
       ? DateTime.fromISO(window.from, { zone }).toFormat('cccc d LLLL yyyy')
       : `${DateTime.fromISO(window.from, { zone }).toFormat('d LLL')} – ${DateTime.fromISO(window.to, { zone }).minus({ days: 1 }).toFormat('d LLL yyyy')}`;
-  const openJobRef = useRef(openJob);
-  openJobRef.current = openJob;
+  const openJobRef = useRef((id: string) => openJob(id, null));
+  openJobRef.current = (id: string) => openJob(id, null);
 
   return (
     <div class="board-wrap">
@@ -481,6 +427,9 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
         <span class={`live live-${live}`} role="status" id="live-state">
           {live === 'live' ? 'Live' : live === 'connecting' ? 'Connecting…' : 'Offline — reconnecting…'}
         </span>
+        <button type="button" class="small" onClick={newJob}>
+          New job
+        </button>
         <button type="button" class="small" onClick={() => void load()} disabled={state.loading}>
           {state.loading ? 'Loading…' : 'Reload'}
         </button>
@@ -528,13 +477,31 @@ export function Board({ api, venue, staff, view, date, onNavigate }: Props): JSX
         />
       )}
       <div class="board-main">
-        <div class="board-scroll" aria-busy={state.loading ? 'true' : 'false'}>
-          <div ref={host} class="board" id="board" tabIndex={-1} aria-label={`Board of ${venue.name}`} data-loaded={loadedWindow === window.from + window.to ? 'true' : undefined} />
+        <div class={`board-scroll scroll-${view}`} aria-busy={state.loading ? 'true' : 'false'}>
+          <div
+            ref={host}
+            id="board"
+            class={`board-host view-${view}`}
+            tabIndex={-1}
+            aria-label={`Board of ${venue.name}`}
+            data-loaded={loadedWindow === window.from + window.to ? 'true' : undefined}
+          >
+            {view === 'day' ? (
+              <DayTimeline zone={zone} from={window.from} lanes={lanes} events={dayEvents} handlers={timelineHandlers} />
+            ) : (
+              <WeekRoster rows={roster} days={days} zone={zone} handlers={rosterHandlers} />
+            )}
+          </div>
         </div>
         {panel?.kind === 'new' && (
           <NewJobPanel zone={zone} staff={staff} startsAt={panel.startsAt} endsAt={panel.endsAt} laneStaffId={panel.lane} onClose={closePanel} onCreate={onCreate} />
         )}
-        {panel?.kind === 'job' && panelJob && (
+        {panel?.kind === 'job' && panelJob?.partial && (
+          <div class="panel" role="dialog" aria-modal="false" aria-label={panelJob.title}>
+            <Loading label="Loading the job…" />
+          </div>
+        )}
+        {panel?.kind === 'job' && panelJob && !panelJob.partial && (
           <JobPanel zone={zone} staff={staff} job={panelJob} notice={panelNotice} reloadToken={panelReload} onClose={closePanel} onSave={onSave} onAssign={onAssign} onUnassign={onUnassign} />
         )}
       </div>
@@ -620,29 +587,23 @@ function Legend(): JSX.Element {
   );
 }
 
-function laneLabel(lane: Lane | undefined): Node[] {
-  const wrap = document.createElement('span');
-  wrap.className = 'lane-label';
-  if (!lane) return [wrap];
-  const name = document.createElement('span');
-  name.className = 'lane-name';
-  name.textContent = lane.name;
-  wrap.append(name);
-  if (lane.id !== UNASSIGNED) {
-    const dot = document.createElement('span');
-    dot.className = `health h-${lane.health}`;
-    dot.setAttribute('data-health', lane.health);
-    dot.title = lane.healthDetail ? `${HEALTH_TEXT[lane.health]} (${lane.healthDetail})` : HEALTH_TEXT[lane.health];
-    const text = document.createElement('span');
-    text.className = 'sr-only';
-    text.textContent = HEALTH_TEXT[lane.health];
-    dot.append(text);
-    wrap.append(dot);
-  }
-  return [wrap];
-}
-
-function eventText(event: BoardEvent, timeText: string): string {
-  const status = event.extendedProps.kind === 'job' && event.extendedProps.status ? ` · ${STATUS_LABEL[event.extendedProps.status] ?? event.extendedProps.status}` : '';
-  return `${timeText} ${event.extendedProps.conflict ? '⚠ ' : ''}${String(event.title)}${status}`;
+/** A job of the board's compact read as the app's Job (details load when its panel opens). */
+function fromBoardJob(j: BoardJob, venue: Venue): Job {
+  return {
+    id: j.id,
+    venueId: venue.id,
+    title: j.title,
+    service: null,
+    customer: null,
+    location: null,
+    remote: null,
+    startsAt: j.startsAt,
+    endsAt: j.endsAt,
+    allDay: false,
+    timezone: venue.timezone,
+    status: j.status,
+    version: j.version,
+    assignments: j.staffIds.map((staffId) => ({ staffId, role: 'lead', assignedAt: '' })),
+    partial: true,
+  };
 }

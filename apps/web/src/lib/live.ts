@@ -42,9 +42,11 @@ export function openLive(
   api: Api,
   venueId: string,
   handlers: { onEvent: (e: LiveEvent) => void; onReady: (resumed: boolean) => void; onState: (s: LiveState) => void; onReset: () => void },
+  /** Where the data on screen was read (the board's `cursor`): the stream resumes there, nothing is missed or re-read. */
+  from: string | null = null,
 ): () => void {
   let source: EventSource | null = null;
-  let lastId: string | null = null;
+  let lastId: string | null = from;
   let stopped = false;
   let attempt = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;

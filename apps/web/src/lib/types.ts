@@ -36,6 +36,31 @@ export interface Job {
   status: JobStatus;
   version: number;
   assignments: Array<{ staffId: string; role: string; assignedAt: string }>;
+  /** Read from the board's compact answer: service, location, customer and remote are not loaded yet. */
+  partial?: boolean;
+}
+
+/** A job as `GET /v1/venues/:id/board` gives it: only what the board draws. */
+export interface BoardJob {
+  id: string;
+  title: string;
+  status: JobStatus;
+  startsAt: string;
+  endsAt: string;
+  version: number;
+  staffIds: string[];
+}
+
+/** `GET /v1/venues/:id/board`: everything the board draws, and the live stream's resume point. */
+export interface BoardData {
+  venue: Venue;
+  from: string;
+  to: string;
+  cursor: string;
+  staff: Staff[];
+  jobs: BoardJob[];
+  blockedSlots: BlockedSlot[];
+  conflicts: Conflict[];
 }
 
 export interface JobPage {

@@ -314,7 +314,7 @@ export function ConnectionsAdmin({ api }: { api: Api }): JSX.Element {
                       <td>
                         <Badge status={c.status} />
                       </td>
-                      <td>{c.lastSyncedAt ? formatDateTime(c.lastSyncedAt, tz) : 'never'}</td>
+                      <td>{c.lastSyncedAt ? `${formatDateTime(c.lastSyncedAt, tz)} ${zoneLabel(tz, c.lastSyncedAt)}` : 'never'}</td>
                       <td>{c.lastError ?? '—'}</td>
                     </tr>
                   ))}

@@ -4,8 +4,7 @@ import { Board, BoardView } from '../board/board';
 import type { Api } from '../lib/api';
 import { formatRange, relative, zoneLabel } from '../lib/time';
 import type { Conflict, Staff, Venue } from '../lib/types';
-import { useLoad } from '../ui/async';
-import { Badge, Empty, Section } from '../ui/parts';
+import { Badge, Empty } from '../ui/parts';
 
 /** The venue picker shared by the dispatcher's pages (venue name and zone). */
 export function VenuePicker({ venues, venueId, onPick }: { venues: Venue[]; venueId: string; onPick: (id: string) => void }): JSX.Element {
@@ -80,16 +79,16 @@ export function DispatchHome({
   onNavigate: (venueId: string, view: BoardView, date: string) => void;
 }): JSX.Element {
   const venue = venues.find((v) => v.id === venueId) ?? venues[0];
-  const [staffLoad, reloadStaff] = useLoad(() => api.staffList(venue.id), [venue.id]);
   const today = DateTime.now().setZone(venue.timezone).toISODate() ?? '';
   return (
     <div class="stack">
       <div class="toolbar">
         <VenuePicker venues={venues} venueId={venue.id} onPick={(id) => onNavigate(id, view, date)} />
       </div>
-      <Section title={`Board · ${venue.name}`} id="board-section" load={staffLoad} retry={reloadStaff}>
-        {(staff) => <Board key={venue.id} api={api} venue={venue} staff={staff} view={view} date={date || today} onNavigate={(v, d) => onNavigate(venue.id, v, d)} />}
-      </Section>
+      <section class="card-section" id="board-section" data-section={`Board · ${venue.name}`} aria-labelledby="h-board-section">
+        <h2 id="h-board-section">Board · {venue.name}</h2>
+        <Board key={venue.id} api={api} venue={venue} view={view} date={date || today} onNavigate={(v, d) => onNavigate(venue.id, v, d)} />
+      </section>
     </div>
   );
 }

@@ -19,8 +19,8 @@ export function StaffHome({ api, staffId, venues }: Props): JSX.Element {
   return (
     <div class="stack">
       <Schedule api={api} staffId={staffId} venues={byId} />
-      <Feeds api={api} staffId={staffId} />
-      <Connections api={api} staffId={staffId} />
+      <Feeds api={api} staffId={staffId} venues={byId} zone={homeZone} />
+      <Connections api={api} staffId={staffId} zone={homeZone} />
       <Blocked api={api} staffId={staffId} zone={homeZone} />
       <Conflicts api={api} staffId={staffId} venues={byId} />
     </div>
@@ -80,7 +80,7 @@ function JobDays({ jobs, venues }: { jobs: Job[]; venues: Map<string, Venue> }):
   );
 }
 
-function Feeds({ api, staffId }: { api: Api; staffId: string }): JSX.Element {
+function Feeds({ api, staffId, venues, zone }: { api: Api; staffId: string; venues: Map<string, Venue>; zone: string }): JSX.Element {
   const [load, reload] = useLoad(() => api.feeds(staffId), [staffId]);
   return (
     <Section
@@ -94,12 +94,12 @@ function Feeds({ api, staffId }: { api: Api; staffId: string }): JSX.Element {
         </p>
       }
     >
-      {(feeds) => (feeds.length ? <div class="cards">{feeds.map((f) => <FeedCard key={f.venueId} api={api} staffId={staffId} feed={f} reload={reload} />)}</div> : <Empty>No venues yet.</Empty>)}
+      {(feeds) => (feeds.length ? <div class="cards">{feeds.map((f) => <FeedCard key={f.venueId} api={api} staffId={staffId} feed={f} zone={venues.get(f.venueId)?.timezone ?? zone} reload={reload} />)}</div> : <Empty>No venues yet.</Empty>)}
     </Section>
   );
 }
 
-function FeedCard({ api, staffId, feed, reload }: { api: Api; staffId: string; feed: Feed; reload: () => Promise<void> }): JSX.Element {
+function FeedCard({ api, staffId, feed, zone, reload }: { api: Api; staffId: string; feed: Feed; zone: string; reload: () => Promise<void> }): JSX.Element {
   const [confirmNew, setConfirmNew] = useState(false);
   const [namesPending, setNamesPending] = useState<boolean | null>(null);
   const copy = useAction(async () => {
@@ -154,7 +154,9 @@ function FeedCard({ api, staffId, feed, reload }: { api: Api; staffId: string; f
       )}
       <p class={feed.status === 'active' ? 'muted' : 'warn'}>
         {feed.status === 'active' ? 'Expires ' : feed.status === 'expired' ? 'Expired ' : 'Expires soon: '}
-        {formatDateTime(feed.expiresAt, Intl.DateTimeFormat().resolvedOptions().timeZone)}
+        <span data-feed-expiry>
+          {formatDateTime(feed.expiresAt, zone)} {zoneLabel(zone, feed.expiresAt)}
+        </span>
         {feed.status !== 'active' ? ' — make a new link and give it to your calendar app.' : ''}
       </p>
       <label class="row">
@@ -191,7 +193,7 @@ function FeedCard({ api, staffId, feed, reload }: { api: Api; staffId: string; f
   );
 }
 
-function Connections({ api, staffId }: { api: Api; staffId: string }): JSX.Element {
+function Connections({ api, staffId, zone }: { api: Api; staffId: string; zone: string }): JSX.Element {
   const [load, reload] = useLoad(async () => {
     const [connections, providers] = await Promise.all([api.connections(staffId), api.providers()]);
     return { connections: connections.filter((c) => c.status !== 'disconnected'), providers };
@@ -208,7 +210,7 @@ function Connections({ api, staffId }: { api: Api; staffId: string }): JSX.Eleme
           {connections.length ? (
             <div class="cards">
               {connections.map((c) => (
-                <ConnectionCard key={c.id} api={api} connection={c} reload={reload} />
+                <ConnectionCard key={c.id} api={api} connection={c} zone={zone} reload={reload} />
               ))}
             </div>
           ) : (
@@ -287,7 +289,7 @@ function CaldavForm({ api, staffId, reload }: { api: Api; staffId: string; reloa
   );
 }
 
-function ConnectionCard({ api, connection: c, reload }: { api: Api; connection: Connection; reload: () => Promise<void> }): JSX.Element {
+function ConnectionCard({ api, connection: c, zone: tz, reload }: { api: Api; connection: Connection; zone: string; reload: () => Promise<void> }): JSX.Element {
   const [calendars, setCalendars] = useState<CalendarChoice[] | null>(null);
   const [push, setPush] = useState('');
   const [pulls, setPulls] = useState<Set<string>>(new Set());
@@ -313,7 +315,6 @@ function ConnectionCard({ api, connection: c, reload }: { api: Api; connection: 
     await api.disconnect(c.id, removeEvents);
     await reload();
   });
-  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
   return (
     <div class="card" data-connection={c.id}>
       <div class="row wrap">
@@ -322,7 +323,7 @@ function ConnectionCard({ api, connection: c, reload }: { api: Api; connection: 
         <Badge status={c.status} />
       </div>
       <p class="muted">
-        Last synced: {c.lastSyncedAt ? formatDateTime(c.lastSyncedAt, tz) : 'not yet'}
+        Last synced: {c.lastSyncedAt ? `${formatDateTime(c.lastSyncedAt, tz)} ${zoneLabel(tz, c.lastSyncedAt)}` : 'not yet'}
         {c.lastError ? ` · ${c.lastError}` : ''}
       </p>
       {c.status === 'needs_reauth' && <p class="warn">The calendar refused calbridge's access. Connect the account again to resume syncing.</p>}
