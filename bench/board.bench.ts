@@ -40,11 +40,15 @@ export async function run(): Promise<Record<string, unknown>> {
     // ---- time to interactive: the default day view (Monday: 300 of the week's jobs) and the week ----
     const breakdown: Array<Array<{ name: string; end: number }>> = [];
     const marks: Record<'day' | 'week', Array<Array<{ name: string; at: number }>>> = { day: [], week: [] };
+    const cpu: Record<'day' | 'week', Array<{ task: number; script: number; layout: number; style: number }>> = { day: [], week: [] };
     const measureTti = async (view: 'day' | 'week', expected: number) => {
       const times: number[] = [];
       for (let i = 0; i <= LOADS; i++) {
         const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: 'America/New_York' });
         const page = await context.newPage();
+        // Main-thread time by kind (CPU, not wall clock: tells a loaded machine's waiting from work).
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Performance.enable');
         await page.goto(`${base}&view=${view}`);
         // In the page: every job drawn and the board loaded, as navigation-relative time.
         const at = (await page
@@ -59,6 +63,11 @@ export async function run(): Promise<Record<string, unknown>> {
           )
           .then((h) => h.jsonValue())) as number;
         if (i > 0) times.push(at); // the first load warms the api (JIT, plans, caches)
+        if (i > 0) {
+          const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
+          const m = (name: string) => (metrics.find((x) => x.name === name)?.value ?? 0) * 1000;
+          cpu[view].push({ task: m('TaskDuration'), script: m('ScriptDuration'), layout: m('LayoutDuration'), style: m('RecalcStyleDuration') });
+        }
         if (i > 0) {
           marks[view].push(
             (await page.evaluate(() =>
@@ -154,6 +163,14 @@ export async function run(): Promise<Record<string, unknown>> {
       return `request sent ${med('board:request')} ms, data in ${med('board:data')} ms, drawn ${med('board:drawn')} ms`;
     };
     console.log(`where the time goes (median, from navigation start): day: ${phase('day')}; week: ${phase('week')}`);
+    const busy = (view: 'day' | 'week') => {
+      const med = (k: 'task' | 'script' | 'layout' | 'style') => {
+        const xs = cpu[view].map((c) => c[k]).sort((a, b) => a - b);
+        return Math.round(xs[Math.floor(xs.length / 2)]);
+      };
+      return `main thread busy ${med('task')} ms (script ${med('script')}, layout ${med('layout')}, style ${med('style')})`;
+    };
+    console.log(`renderer CPU until interactive (median): day: ${busy('day')}; week: ${busy('week')}`);
     console.log(`the week's board read alone (GET /v1/venues/:id/board, 2,000 jobs): p50 ${ms(apiRead.p50)}  max ${ms(apiRead.max)}, ${(apiBytes / 1024).toFixed(0)} kB`);
     console.log(`JavaScript shipped: ${(jsGzip / 1024).toFixed(1)} kB gzip (${(js / 1024).toFixed(1)} kB raw; target < 150 kB), CSS ${(css / 1024).toFixed(1)} kB gzip`);
     console.log(`live latency, commit (API call) -> element on the board: p50 ${ms(live.p50)}  p99 ${ms(live.p99)}  max ${ms(live.max)}  (${live.n} changes; target p99 < 1 s)`);
@@ -164,6 +181,7 @@ export async function run(): Promise<Record<string, unknown>> {
       timeToInteractive: t,
       firstLoadResources: breakdown[0],
       marks,
+      rendererCpu: cpu,
       boardRead: { ...apiRead, bytes: apiBytes },
       javascriptGzipBytes: jsGzip,
       javascriptBytes: js,

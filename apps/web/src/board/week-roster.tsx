@@ -146,7 +146,9 @@ function chip(item: RosterItem): JSX.Element {
     );
   }
   const status = STATUS_LABEL[item.status ?? ''] ?? item.status ?? '';
-  const label = `${item.time} ${item.text}, ${status}${item.conflict ? ', conflict' : ''}`;
+  const shown = `${item.time.slice(0, 5)} ${item.conflict ? '⚠ ' : ''}${item.text}`;
+  // The accessible name starts with the visible text (speech input: "click 10:00 Trim").
+  const label = `${shown} (${item.time}), ${status}${item.conflict ? ', conflict' : ''}`;
   return (
     <button
       key={item.key}
@@ -157,7 +159,7 @@ function chip(item: RosterItem): JSX.Element {
       title={label}
       aria-label={label}
     >
-      {`${item.time.slice(0, 5)} ${item.conflict ? '⚠ ' : ''}${item.text}`}
+      {shown}
     </button>
   );
 }

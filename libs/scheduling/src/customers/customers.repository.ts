@@ -16,6 +16,26 @@ export class CustomersRepository {
     return em.getRepository(Customer).findOneBy({ id });
   }
 
+  /**
+   * A venue's customers whose first name, last name, "first last" or email contains `text`
+   * (case-insensitive; all of them, by name, when `text` is empty), with their venues.
+   */
+  async search(venueId: string, text: string, limit: number): Promise<Array<{ customer: Customer; venueIds: string[] }>> {
+    const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows: Array<{ id: string; venue_ids: string[] }> = await this.dataSource.query(
+      `SELECT c.id, ARRAY(SELECT v.venue_id::text FROM customer_venues v WHERE v.customer_id = c.id ORDER BY v.venue_id) AS venue_ids
+         FROM customers c JOIN customer_venues cv ON cv.customer_id = c.id AND cv.venue_id = $1
+        WHERE $2 = '%%' OR c.first_name ILIKE $2 OR c.last_name ILIKE $2 OR (c.first_name || ' ' || c.last_name) ILIKE $2 OR c.email ILIKE $2
+        ORDER BY lower(c.last_name), lower(c.first_name), c.id
+        LIMIT $3`,
+      [venueId, like, limit],
+    );
+    if (!rows.length) return [];
+    const found = await this.dataSource.getRepository(Customer).findBy(rows.map((r) => ({ id: r.id })));
+    const byId = new Map(found.map((c) => [c.id, c]));
+    return rows.filter((r) => byId.has(r.id)).map((r) => ({ customer: byId.get(r.id)!, venueIds: r.venue_ids }));
+  }
+
   lock(em: EntityManager, id: string): Promise<Customer | null> {
     return em.getRepository(Customer).createQueryBuilder('c').where('c.id = :id', { id }).setLock('pessimistic_write').getOne();
   }

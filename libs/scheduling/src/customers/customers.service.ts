@@ -121,6 +121,13 @@ export class CustomersService {
     return { customer, created: true };
   }
 
+  /** Pick a customer for a new job: the venue's customers matching `q` (name or email), at most `limit` (20). */
+  async search(principal: Principal, venueId: string, q = '', limit = 20): Promise<CustomerView[]> {
+    assertRole(principal, 'admin', 'dispatcher');
+    assertCanActInVenue(principal, venueId);
+    return (await this.customers.search(venueId, q.trim(), limit)).map((r) => toCustomerView(r.customer, r.venueIds));
+  }
+
   async get(principal: Principal, id: string): Promise<CustomerView> {
     assertRole(principal, 'admin', 'dispatcher');
     const customer = await this.customers.findById(id);
