@@ -1,6 +1,6 @@
 import { FeedsService } from '@calbridge/ical-feed';
 import { FeedCache, FeedRenderer } from '@calbridge/ical-feed/testing';
-import { JobsService } from '@calbridge/scheduling';
+import { JobsService } from '@calbridge/scheduling/testing';
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { IncomingMessage, OutgoingHttpHeaders, request } from 'node:http';

@@ -1,5 +1,6 @@
 import { Principal } from '@calbridge/core';
-import { CustomersService, JobsService, VenuesService } from '@calbridge/scheduling';
+import { CustomersService, VenuesService } from '@calbridge/scheduling';
+import { JobsService } from '@calbridge/scheduling/testing';
 import { DateTime } from 'luxon';
 import { HttpReceiver } from '../test/support/http-receiver';
 import { SmtpSink } from '../test/support/smtp-sink';

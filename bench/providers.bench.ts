@@ -1,6 +1,7 @@
 import { ConnectionsRepository, PushedEventsRepository, SyncQueues } from '@calbridge/calendar-sync/testing';
 import { Principal } from '@calbridge/core';
-import { AssignmentsService, JobsService, StaffService, VenuesService } from '@calbridge/scheduling';
+import { StaffService, VenuesService } from '@calbridge/scheduling';
+import { AssignmentsService, JobsService } from '@calbridge/scheduling/testing';
 import { DateTime } from 'luxon';
 import { Client } from 'pg';
 import { NotificationTransport, RunningGoogleEmulator, RunningMicrosoftEmulator, startGoogleEmulator, startMicrosoftEmulator } from '../apps/emulators/src';

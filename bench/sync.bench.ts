@@ -1,6 +1,7 @@
 import { CaldavProvider, ConnectionsRepository, PullService, PushedEventsRepository, SyncQueues } from '@calbridge/calendar-sync/testing';
 import { MetricsService, Principal } from '@calbridge/core';
-import { AssignmentsService, JobsService, StaffService, VenuesService } from '@calbridge/scheduling';
+import { StaffService, VenuesService } from '@calbridge/scheduling';
+import { AssignmentsService, JobsService } from '@calbridge/scheduling/testing';
 import type { INestApplicationContext } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { writeFileSync } from 'node:fs';

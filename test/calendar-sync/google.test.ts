@@ -1,6 +1,6 @@
 import { syncConfig } from '@calbridge/calendar-sync';
 import { PushedEventsRepository, SyncQueues } from '@calbridge/calendar-sync/testing';
-import { JobsService } from '@calbridge/scheduling';
+import { JobsService } from '@calbridge/scheduling/testing';
 import { DateTime } from 'luxon';
 import { RunningGoogleEmulator, startGoogleEmulator } from '../../apps/emulators/src';
 import { signState } from '../../libs/calendar-sync/src/connections/oauth-state';

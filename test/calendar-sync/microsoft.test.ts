@@ -1,5 +1,5 @@
 import { PushedEventsRepository, SyncQueues } from '@calbridge/calendar-sync/testing';
-import { JobsService } from '@calbridge/scheduling';
+import { JobsService } from '@calbridge/scheduling/testing';
 import { DateTime } from 'luxon';
 import { RunningMicrosoftEmulator, startMicrosoftEmulator } from '../../apps/emulators/src';
 import { assertEmulatorTlsTrusted } from '../support/emulators';

@@ -1,4 +1,5 @@
-import { JobsRepository, JobsService } from '@calbridge/scheduling';
+import { JobsRepository } from '@calbridge/scheduling';
+import { JobsService } from '@calbridge/scheduling/testing';
 import { connectionKeyPrefix, PushedEventsRepository, SyncQueues } from '@calbridge/calendar-sync/testing';
 import { TEST_ADMIN } from '../support/factory';
 import { icsProperty, Radicale, StoredObject } from '../support/radicale';

@@ -1,4 +1,4 @@
-import { AssignmentGuard } from '@calbridge/scheduling';
+import { AssignmentGuard } from '@calbridge/scheduling/testing';
 import { at } from '../support/factory';
 import { TestSystem } from '../support/test-system';
 

@@ -1,4 +1,4 @@
-import { BUSY_ITEMS_SQL } from '@calbridge/scheduling';
+import { BUSY_ITEMS_SQL } from '@calbridge/scheduling/testing';
 import { at } from '../support/factory';
 import { TestSystem } from '../support/test-system';
 

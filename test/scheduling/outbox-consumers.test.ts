@@ -1,12 +1,6 @@
 import { DeploymentIdentity } from '@calbridge/database';
-import {
-  CONFLICT_EVENT_TYPES,
-  DomainEventConsumers,
-  DomainEventMessage,
-  eventTaskId,
-  OutboxRelayService,
-  SCHEDULING_EVENTS_QUEUE,
-} from '@calbridge/scheduling';
+import { DomainEventConsumers, DomainEventMessage, SCHEDULING_EVENTS_QUEUE } from '@calbridge/scheduling';
+import { CONFLICT_EVENT_TYPES, eventTaskId, OutboxRelayService } from '@calbridge/scheduling/testing';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';

@@ -1,14 +1,6 @@
 import { DeploymentIdentity } from '@calbridge/database';
-import {
-  BullDomainEventPublisher,
-  DOMAIN_EVENT_PUBLISHER,
-  DomainEventConsumers,
-  DomainEventMessage,
-  DomainEventPublisher,
-  eventTaskId,
-  OutboxRelayService,
-  SCHEDULING_EVENTS_QUEUE,
-} from '@calbridge/scheduling';
+import { DomainEventConsumers, DomainEventMessage, SCHEDULING_EVENTS_QUEUE } from '@calbridge/scheduling';
+import { BullDomainEventPublisher, DOMAIN_EVENT_PUBLISHER, DomainEventPublisher, eventTaskId, OutboxRelayService } from '@calbridge/scheduling/testing';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { TestingModuleBuilder } from '@nestjs/testing';
 import { Queue } from 'bullmq';

@@ -1,12 +1,6 @@
 import type { Principal } from '@calbridge/core';
-import {
-  AssignmentsService,
-  BlockedSlotsService,
-  CustomersService,
-  JobsService,
-  StaffService,
-  VenuesService,
-} from '@calbridge/scheduling';
+import { BlockedSlotsService, CustomersService, StaffService, VenuesService } from '@calbridge/scheduling';
+import { AssignmentsService, JobsService } from '@calbridge/scheduling/testing';
 import type { INestApplicationContext } from '@nestjs/common';
 import { DateTime } from 'luxon';
 

@@ -1,54 +1,60 @@
-export * from './scheduling.config';
-export * from './scheduling.module';
-export * from './scheduling-http.module';
-export * from './scheduling-worker.module';
-export * from './common/actor';
-export * from './common/access';
-export * from './common/time-window';
-export * from './common/validators';
-export * from './audit/audit.service';
-export * from './audit/audit.repository';
-export * from './audit/audit-entry.entity';
-export * from './outbox/domain-events';
-export * from './outbox/outbox.service';
-export * from './outbox/outbox.repository';
-export * from './outbox/outbox-relay.service';
-export * from './outbox/domain-event-publisher';
-export * from './outbox/domain-event-consumers';
-export * from './venues/venue.entity';
-export * from './venues/venues.service';
-export * from './venues/venues.repository';
-export * from './venues/dto/venue-booking-policy.dto';
-export * from './staff/staff.entity';
-export * from './staff/staff.service';
-export * from './staff/staff.repository';
-export * from './customers/customer.entity';
-export * from './customers/customers.repository';
-export * from './customers/customers.service';
-export * from './customers/dto/create-customer.dto';
-export * from './jobs/job.entity';
-export * from './jobs/job-assignment.entity';
-export * from './jobs/job-rules';
-export * from './presentation/client-name';
-export * from './jobs/job.view';
-export * from './jobs/jobs.service';
-export * from './jobs/jobs.repository';
-export * from './jobs/assignments.service';
-export * from './jobs/customer-jobs.service';
+/**
+ * @calbridge/scheduling — venues, staff, customers, jobs, assignments, blocked slots, conflicts,
+ * availability, audit and the outbox. The door: the Nest modules apps compose, the services and
+ * repositories the feature libs call (each table has one owner: the others change scheduling's
+ * rows only through these), the SQL fragments booking's availability statement embeds, and the
+ * public types and rules. Everything else is internal (tests and benchmarks use `./testing`).
+ */
+
+// Modules
+export { SchedulingModule } from './scheduling.module';
+export { SchedulingHttpModule } from './scheduling-http.module';
+export { SchedulingWorkerModule } from './scheduling-worker.module';
+export { DemoDataModule } from './demo/demo-data.module';
+
+// Services and repositories the feature libs and apps call
+export { AuditService } from './audit/audit.service';
+export { OutboxService } from './outbox/outbox.service';
+export { DomainEventConsumers } from './outbox/domain-event-consumers';
+export { VenuesService } from './venues/venues.service';
+export { VenuesRepository } from './venues/venues.repository';
+export { StaffService } from './staff/staff.service';
+export { StaffRepository } from './staff/staff.repository';
+export { CustomersService } from './customers/customers.service';
+export { CustomersRepository } from './customers/customers.repository';
+export { JobsRepository } from './jobs/jobs.repository';
+export { CustomerJobsService } from './jobs/customer-jobs.service';
+export { MeetingLinksService } from './jobs/meeting-links.service';
+export { BlockedSlotsService } from './blocked-slots/blocked-slots.service';
+export { ConflictsService } from './conflicts/conflicts.service';
+export { ExternalSlots } from './external-calendars/external-slots.service';
+export { JobSnapshots } from './external-calendars/job-snapshots.service';
+export { DemoDataService } from './demo/demo-data.service';
+
+// SQL fragments booking's one availability statement embeds (scheduling keeps them beside its tables)
+export { activeJobsStartingSql, busyRangesSql, staffWorksAtVenueSql } from './availability/schedule-sql';
+
+// Domain events (the outbox's messages)
+export { JOB_EVENT_TYPES, SCHEDULING_EVENTS_QUEUE, bookingEvent } from './outbox/domain-events';
+export type * from './outbox/domain-events';
+
+// Rules, access checks and presentation shared with the feature libs
+export { actorOf, customerActor, systemActor } from './common/actor';
+export type { Actor } from './common/actor';
+export { assertCanActForStaff, assertCanActInVenue, assertRole, canActInVenue } from './common/access';
+export { parseTimeWindow } from './common/time-window';
+export { IsInstant, Trim } from './common/validators';
+export { calendarStatusOf, isActiveStatus, jobInvitationUid } from './jobs/job-rules';
+export type { JobStatus } from './jobs/job-rules';
+export { toJobView } from './jobs/job.view';
+export type { JobView } from './jobs/job.view';
 export * from './jobs/meeting-links';
-export * from './jobs/meeting-links.service';
-export * from './blocked-slots/blocked-slot.entity';
-export * from './blocked-slots/blocked-slots.service';
-export * from './blocked-slots/blocked-slots.repository';
-export * from './conflicts/conflict.entity';
-export * from './conflicts/conflicts.service';
-export * from './availability/busy-intervals';
-export * from './availability/availability.service';
-export * from './availability/availability.repository';
-export * from './availability/schedule-sql';
-export * from './demo/demo-data.service';
-export * from './demo/demo-data.module';
-export * from './jobs/assignment-guard.service';
-export * from './external-calendars/external-calendars.module';
-export * from './external-calendars/external-slots.service';
-export * from './external-calendars/job-snapshots.service';
+export { cleanText, oneLine, redactedClientName } from './presentation/client-name';
+
+// Public types
+export { Venue } from './venues/venue.entity';
+export { CreateCustomerDto } from './customers/dto/create-customer.dto';
+export type { JobRecord } from './jobs/jobs.repository';
+export type { SlotChanges } from './external-calendars/external-slots.service';
+export type { JobSnapshot } from './external-calendars/job-snapshots.service';
+export type { DemoData } from './demo/demo-data.service';
