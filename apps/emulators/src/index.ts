@@ -31,6 +31,7 @@ export type {
   RunningGoogleEmulator,
 } from './google/google-emulator';
 export type { ChannelInfo } from './google/google-watch';
+export type { ConferencingMode } from './google/google-conferences';
 export {
   MICROSOFT_DEFAULT_SCOPES,
   MICROSOFT_DEV_CLIENT,

@@ -8,6 +8,7 @@ import { CommonEmulatorOptions, DEFAULT_ACCOUNT } from '../shared/emulator-optio
 import { listen, sendEmpty, sendJson, TlsMaterial } from '../shared/http-kit';
 import { httpTransport, Notifier } from '../shared/notifier';
 import { EmulatorTlsOptions, serverCertificate } from '../tls/emulator-tls';
+import { ConferencingMode, GoogleConferences } from './google-conferences';
 import { gErrors } from './google-errors';
 import { parseEventInput } from './google-model';
 import { registerGoogleRoutes } from './google-routes';
@@ -77,6 +78,11 @@ export interface GoogleEmulatorControls extends CommonControls {
   expireSyncTokens(calendarId?: string): void;
   expireSyncToken(token: string): void;
   channels(): ChannelInfo[];
+  /**
+   * How the account's conference requests go (default `pending`, resolved on the next read):
+   * `instant` succeeds at once, `failure` answers statusCode "failure" (an account that cannot create Meet conferences).
+   */
+  setConferencing(account: string, mode: ConferencingMode): void;
 }
 
 export interface RunningGoogleEmulator {
@@ -158,7 +164,8 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
     clock,
   });
   const enforceScopes = options.enforceScopes ?? true;
-  registerGoogleRoutes(host.router, { store, channels, authority, enforceScopes: () => enforceScopes, publicUrl: () => publicUrl });
+  const conferences = new GoogleConferences();
+  registerGoogleRoutes(host.router, { store, channels, authority, enforceScopes: () => enforceScopes, publicUrl: () => publicUrl, conferences });
 
   const owned = (calendarId: string): GCalendar => store.calendarById(calendarId);
   const asUser = (calendar: GCalendar) => ({ account: calendar.owner, asUser: true });
@@ -208,6 +215,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
     expireSyncTokens: (calendarId) => store.expireSyncTokens(calendarId),
     expireSyncToken: (token) => store.expireSyncToken(token),
     channels: () => channels.list(),
+    setConferencing: (account, mode) => conferences.setMode(account, mode),
   };
 
   registerGoogleControlRoutes(host, controls);
@@ -284,6 +292,12 @@ function registerGoogleControlRoutes(host: EmulatorHost, controls: GoogleEmulato
     const b = await controlBody(ctx);
     if (typeof b.token === 'string') controls.expireSyncToken(b.token);
     else controls.expireSyncTokens(typeof b.calendarId === 'string' ? b.calendarId : undefined);
+    sendJson(ctx.res, 200, { ok: true });
+  });
+  r.add('PUT', `${c}/accounts/:account/conferencing`, 'control', async (ctx) => {
+    const b = await controlBody(ctx);
+    if (b.mode !== 'pending' && b.mode !== 'instant' && b.mode !== 'failure') throw new HttpError(400, { error: 'mode must be pending, instant or failure' });
+    controls.setConferencing(ctx.params.account, b.mode === 'pending' ? { mode: 'pending', pendingReads: typeof b.pendingReads === 'number' ? b.pendingReads : undefined } : { mode: b.mode });
     sendJson(ctx.res, 200, { ok: true });
   });
   r.add('GET', `${c}/channels`, 'control', (ctx) => sendJson(ctx.res, 200, controls.channels()));

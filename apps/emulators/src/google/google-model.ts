@@ -52,6 +52,8 @@ export interface GFields {
   reminders?: { useDefault?: boolean; overrides?: Array<{ method: string; minutes: number }> };
   source?: { title?: string; url?: string };
   conferenceData?: unknown;
+  /** Read-only: the Meet link of the event's conference (set by the conference logic, never by a body). */
+  hangoutLink?: string;
   guestsCanInviteOthers?: boolean;
   guestsCanModify?: boolean;
   guestsCanSeeOtherGuests?: boolean;
@@ -386,7 +388,8 @@ export function renderEvent(record: GEventRecord, rc: RenderContext): Json {
   }
   if (f.extendedProperties) out.extendedProperties = structuredClone(f.extendedProperties);
   if (f.source) out.source = f.source;
-  if (f.conferenceData) out.conferenceData = f.conferenceData;
+  if (f.conferenceData) out.conferenceData = structuredClone(f.conferenceData);
+  if (f.hangoutLink) out.hangoutLink = f.hangoutLink;
   out.reminders = f.reminders ?? { useDefault: true };
   out.eventType = f.eventType ?? 'default';
   return out;

@@ -1,6 +1,7 @@
 import type { OAuthAuthority } from '../oauth/oauth-authority';
 import { RequestContext, Router, sendEmpty, sendJson } from '../shared/http-kit';
 import { instantOf, parseDateTime } from '../shared/time';
+import type { GoogleConferences } from './google-conferences';
 import { gErrors } from './google-errors';
 import { parseEventInput } from './google-model';
 import type { GoogleStore, ListParams } from './google-store';
@@ -30,6 +31,7 @@ export interface GoogleRouteDeps {
   authority: OAuthAuthority;
   enforceScopes: () => boolean;
   publicUrl: () => string;
+  conferences: GoogleConferences;
 }
 
 interface Caller {
@@ -117,6 +119,7 @@ export function registerGoogleRoutes(router: Router, deps: GoogleRouteDeps): voi
     const caller = auth(ctx, EVENT_WRITE_SCOPES);
     const calendar = store.resolveCalendar(caller.account, ctx.params.calendarId);
     const input = parseEventInput(await body(ctx), { requireTimes: true });
+    deps.conferences.prepare(calendar, input, conferenceDataVersion(ctx), { patch: false });
     const record = store.insert(calendar, input, { account: caller.account });
     sendJson(ctx.res, 200, store.render(calendar, record));
   });
@@ -148,6 +151,7 @@ export function registerGoogleRoutes(router: Router, deps: GoogleRouteDeps): voi
     const calendar = store.resolveCalendar(caller.account, ctx.params.calendarId);
     const found = store.find(calendar, ctx.params.eventId);
     if (!found) throw gErrors.notFound();
+    deps.conferences.advance(calendar, found.record);
     const ifNoneMatch = ctx.header('if-none-match');
     if (ifNoneMatch && ifNoneMatch.split(',').map((t) => t.trim()).includes(found.record.etag)) {
       sendEmpty(ctx.res, 304, { etag: found.record.etag });
@@ -161,6 +165,9 @@ export function registerGoogleRoutes(router: Router, deps: GoogleRouteDeps): voi
     const caller = auth(ctx, EVENT_WRITE_SCOPES);
     const calendar = store.resolveCalendar(caller.account, ctx.params.calendarId);
     const input = parseEventInput(await body(ctx), { requireTimes: !patch });
+    const existing = store.find(calendar, ctx.params.eventId)?.record;
+    if (existing) deps.conferences.advance(calendar, existing);
+    deps.conferences.prepare(calendar, input, conferenceDataVersion(ctx), { existing, patch });
     const record = store.update(calendar, ctx.params.eventId, input, {
       patch,
       ifMatch: ctx.header('if-match'),
@@ -183,6 +190,14 @@ export function registerGoogleRoutes(router: Router, deps: GoogleRouteDeps): voi
     deps.channels.stop(await body(ctx), caller.account);
     sendEmpty(ctx.res, 204);
   });
+}
+
+/** `conferenceDataVersion` (0 or 1; anything else is invalid). */
+function conferenceDataVersion(ctx: RequestContext): number {
+  const raw = ctx.query.get('conferenceDataVersion');
+  if (raw === null || raw === '0') return 0;
+  if (raw === '1') return 1;
+  throw gErrors.invalid('Invalid value for: conferenceDataVersion', 'conferenceDataVersion');
 }
 
 function listParams(ctx: RequestContext): ListParams {

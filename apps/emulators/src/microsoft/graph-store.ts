@@ -11,6 +11,7 @@ import {
   wallToInstant,
 } from '../shared/time';
 import { mErrors } from './graph-errors';
+import { applyOnlineMeeting, DEFAULT_ONLINE_MEETING_PROVIDERS, OnlineMeeting, renderOnlineMeeting } from './graph-online-meetings';
 import {
   checkTimes,
   extendedPropertyKey,
@@ -48,6 +49,8 @@ export interface MCalendar {
   color: string;
   hexColor: string;
   changeKey: string;
+  /** Online meeting providers the calendar supports (default: Teams). */
+  allowedOnlineMeetingProviders: string[];
 }
 
 export interface MEventRecord {
@@ -77,6 +80,8 @@ export interface MEventRecord {
   /** Masters: original starts of deleted occurrences. */
   cancelledOccurrences: Set<number>;
   rules?: RRuleSet;
+  /** Set once the event became an online meeting. */
+  onlineMeeting?: OnlineMeeting;
 }
 
 export type ChangeType = 'created' | 'updated' | 'deleted';
@@ -150,6 +155,7 @@ export class GraphStore {
       color: input.isDefault ? 'auto' : 'lightBlue',
       hexColor: input.isDefault ? '' : '#a6d1f5',
       changeKey: randomToken(12),
+      allowedOnlineMeetingProviders: [...DEFAULT_ONLINE_MEETING_PROVIDERS],
     };
     this.calendars.set(calendar.id, calendar);
     return calendar;
@@ -178,8 +184,8 @@ export class GraphStore {
       canShare: true,
       canViewPrivateItems: true,
       canEdit: true,
-      allowedOnlineMeetingProviders: ['teamsForBusiness'],
-      defaultOnlineMeetingProvider: 'teamsForBusiness',
+      allowedOnlineMeetingProviders: calendar.allowedOnlineMeetingProviders,
+      defaultOnlineMeetingProvider: calendar.allowedOnlineMeetingProviders[0] ?? 'unknown',
       isTallyingResponses: true,
       isRemovable: !calendar.isDefault,
       owner: { name: mailbox?.displayName, address: mailbox?.email },
@@ -282,6 +288,7 @@ export class GraphStore {
     };
     for (const p of input.extendedProperties ?? []) record.extended.set(extendedPropertyKey(p.id) as string, p);
     if (recurrence) this.ruleSet(record);
+    applyOnlineMeeting(calendar, record);
     this.events.set(key, record);
     this.byRestId.set(record.restId, key);
     if (input.transactionId) this.transactions.set(`${record.mailbox}\n${input.transactionId}`, key);
@@ -322,6 +329,8 @@ export class GraphStore {
       delete fields.isCancelled;
     }
     record.fields = { ...record.fields, ...fields };
+    const calendar = this.calendars.get(record.calendarId);
+    if (calendar) applyOnlineMeeting(calendar, record);
     for (const p of input.extendedProperties ?? []) record.extended.set(extendedPropertyKey(p.id) as string, p);
     record.rules = undefined;
     if (record.type === 'seriesMaster') this.ruleSet(record);
@@ -494,7 +503,7 @@ export class GraphStore {
       recurrence: record.type === 'seriesMaster' && !occurrence ? record.recurrence : null,
       attendees: f.attendees ?? [],
       organizer: f.organizer ?? { emailAddress: { name: mailbox?.displayName, address: mailbox?.email } },
-      onlineMeeting: null,
+      onlineMeeting: renderOnlineMeeting(occurrence?.master ?? record),
     };
     if (occurrence || record.type === 'exception') {
       out.originalStart = new Date(occurrence?.originalStart ?? record.originalStart ?? 0).toISOString().replace('.000Z', 'Z');

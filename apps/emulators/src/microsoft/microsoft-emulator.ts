@@ -75,6 +75,12 @@ export interface SubscriptionInfo {
 export interface MicrosoftEmulatorControls extends CommonControls {
   addAccount(input: { email: string; displayName?: string }): MicrosoftAccountInfo;
   addCalendar(account: string, input: { name: string }): string;
+  /**
+   * The online meeting providers a calendar supports (`allowedOnlineMeetingProviders`; default
+   * `["teamsForBusiness"]`). Without teamsForBusiness, events asking for a Teams meeting are
+   * created without one (`isOnlineMeeting: false`, `onlineMeeting: null`).
+   */
+  setOnlineMeetingProviders(calendarId: string, providers: string[]): void;
   accounts(): MicrosoftAccountInfo[];
   /** Changes "as the user" in Outlook: they notify subscriptions like any change. */
   user: {
@@ -227,6 +233,11 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions =
     }),
     addAccount: (input) => accountInfo(store.addMailbox(input)),
     addCalendar: (account, input) => store.addCalendar(mailboxOf(account).email, input).id,
+    setOnlineMeetingProviders: (calendarId, providers) => {
+      const calendar = store.calendars.get(calendarId);
+      if (!calendar) throw new Error(`Unknown calendar ${calendarId}`);
+      calendar.allowedOnlineMeetingProviders = [...providers];
+    },
     accounts: () => [...store.mailboxes.values()].map(accountInfo),
     user: {
       createEvent: (account, event, { calendarId } = {}) => {
@@ -324,6 +335,12 @@ function registerMicrosoftControlRoutes(host: EmulatorHost, controls: MicrosoftE
     list: () => controls.accounts(),
     add: (b) => controls.addAccount({ email: b.email, displayName: b.displayName as string | undefined }),
     addCalendar: (account, b) => controls.addCalendar(account, { name: String(b.name ?? 'Calendar') }),
+  });
+  r.add('PUT', `${c}/calendars/:calendarId/online-meeting-providers`, 'control', async (ctx) => {
+    const b = await controlBody(ctx);
+    if (!Array.isArray(b.providers) || !b.providers.every((p) => typeof p === 'string')) throw new HttpError(400, { error: 'providers must be a list of strings' });
+    wrap(() => controls.setOnlineMeetingProviders(ctx.params.calendarId, b.providers as string[]));
+    sendJson(ctx.res, 200, { ok: true });
   });
   r.add('GET', `${c}/accounts/:account/events`, 'control', (ctx) =>
     sendJson(ctx.res, 200, wrap(() => controls.peekEvents(ctx.params.account, { calendarId: ctx.query.get('calendarId') ?? undefined }))),
