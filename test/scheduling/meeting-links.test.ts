@@ -80,6 +80,10 @@ describe('meeting links on jobs (remote.provider)', () => {
     // Editing other fields, or repeating the same provider, keeps the meeting.
     const kept = await http.patch(`/v1/jobs/${id}`, { title: 'Consultation (follow-up)', remote: { provider: 'google_meet', details: 'Camera on' } }).expect(200);
     expect(kept.body.remote.url).toBe('https://meet.google.com/abc-defg-hij');
+    expect(kept.body.title).toBe('Consultation (follow-up)');
+    const renamed = await http.patch(`/v1/jobs/${id}`, { title: 'Consultation (renamed)', location: 'Online' }).expect(200);
+    expect(renamed.body).toMatchObject({ title: 'Consultation (renamed)', location: 'Online', version: kept.body.version + 1 });
+    expect(renamed.body.remote.url).toBe('https://meet.google.com/abc-defg-hij');
     // Switching provider asks again; a fixed url replaces it; null clears it.
     const switched = await http.patch(`/v1/jobs/${id}`, { remote: { provider: 'teams' } }).expect(200);
     expect(switched.body.remote).toEqual({ provider: 'teams', url: null, details: null, meeting: { status: 'requested', note: null } });

@@ -31,7 +31,10 @@ describe('resolveRemote', () => {
     const created = { ...none, remoteProvider: 'teams' as const, remoteUrl: 'https://teams.microsoft.com/l/x', meetingStatus: 'created' as const };
     expect(resolveRemote(created, { provider: 'teams', details: 'd' })).toEqual({ ...created, remoteDetails: 'd' });
     expect(resolveRemote(created, { provider: 'google_meet' })).toMatchObject({ remoteUrl: null, meetingStatus: 'requested' });
-    expect(resolveRemote(created, undefined)).toBe(created);
+    expect(resolveRemote(created, undefined)).toEqual(created);
+    // Only remote fields come back, even when handed a whole job.
+    expect(Object.keys(resolveRemote({ ...created, title: 'x' } as typeof created, undefined)).sort()).toEqual(Object.keys(none).sort());
+    expect(Object.keys(resolveRemote({ ...created, title: 'x' } as typeof created, { provider: 'teams' })).sort()).toEqual(Object.keys(none).sort());
     expect(resolveRemote(created, null)).toEqual(none);
   });
 });

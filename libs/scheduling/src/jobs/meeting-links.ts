@@ -59,14 +59,21 @@ export function resolveRemote(
   current: MeetingFields & { remoteDetails: string | null },
   remote: { provider?: RemoteProvider; url?: string | null; details?: string | null } | null | undefined,
 ): MeetingFields & { remoteDetails: string | null } {
-  if (remote === undefined) return current;
+  if (remote === undefined) {
+    // Only the remote fields (callers spread the result over a whole job).
+    const { remoteProvider, remoteUrl, remoteDetails, meetingStatus, meetingNote } = current;
+    return { remoteProvider, remoteUrl, remoteDetails, meetingStatus, meetingNote };
+  }
   if (remote === null) return { remoteProvider: null, remoteUrl: null, remoteDetails: null, meetingStatus: null, meetingNote: null };
   const provider = remote.provider ?? 'url';
   const details = remote.details ?? null;
   if (!isMeetingProvider(provider)) {
     return { remoteProvider: 'url', remoteUrl: remote.url ?? null, remoteDetails: details, meetingStatus: null, meetingNote: null };
   }
-  if (current.remoteProvider === provider) return { ...current, remoteDetails: details }; // the meeting (or its request) stays
+  if (current.remoteProvider === provider) {
+    // The meeting (or its request) stays.
+    return { remoteProvider: provider, remoteUrl: current.remoteUrl, remoteDetails: details, meetingStatus: current.meetingStatus, meetingNote: current.meetingNote };
+  }
   return { remoteProvider: provider, remoteUrl: null, remoteDetails: details, meetingStatus: 'requested', meetingNote: null };
 }
 
