@@ -1,5 +1,3 @@
-import { WEBHOOK_DELIVERY_QUEUE, WebhookDeliveryService } from '@calbridge/notifications';
-import { Queue } from 'bullmq';
 import { Webhook } from 'standardwebhooks';
 import { at } from '../support/factory';
 import { HttpReceiver, ReceivedRequest } from '../support/http-receiver';
@@ -239,40 +237,5 @@ describe('webhook URLs in production (SSRF rules as for CalDAV servers)', () => 
     const res = await system.http(system.adminToken()).post('/v1/webhooks', { url, events: ['job.created'] }).expect(400);
     expect(res.body.code).toBe('INVALID_WEBHOOK_URL');
     expect((await system.http(system.adminToken()).get('/v1/webhooks').expect(200)).body).toEqual([]);
-  });
-});
-
-describe('webhook messages whose delivery task was lost', () => {
-  let system: TestSystem;
-  let receiver: HttpReceiver;
-  beforeAll(async () => {
-    system = await TestSystem.start({ worker: true, env: { OUTBOX_POLL_INTERVAL_MS: '100' } });
-    receiver = await HttpReceiver.start();
-  });
-  afterAll(async () => {
-    await system?.stop();
-    await receiver?.stop();
-  });
-
-  it('are found by the sweep and delivered (a Redis flushed, a crash between commit and enqueue)', async () => {
-    const venue = await system.factory.venue();
-    const admin = system.http(system.adminToken());
-    await admin.post('/v1/webhooks', { url: `${receiver.url}/lost`, events: ['job.created'], venueIds: [venue.id] }).expect(201);
-    // The receiver is away: the first attempt fails and the task waits for its retry.
-    receiver.answer = () => 503;
-    const job = await system.factory.job({ venueId: venue.id, title: 'Lost and found' });
-    await waitFor(() => expect(receiver.requests.length).toBeGreaterThanOrEqual(1));
-    // The task disappears (as with a flushed Redis) and the retry was due a while ago.
-    const queue = new Queue(WEBHOOK_DELIVERY_QUEUE, { connection: { url: system.env.REDIS_URL }, prefix: system.queuePrefix });
-    try {
-      await queue.obliterate({ force: true });
-    } finally {
-      await queue.close();
-    }
-    await system.dataSource.query(`UPDATE webhook_messages SET next_attempt_at = now() - interval '5 minutes' WHERE status = 'pending'`);
-    receiver.answer = () => 200;
-    await system.worker!.get(WebhookDeliveryService).sweep();
-    await waitFor(() => expect(receiver.acknowledged.map((r) => JSON.parse(r.body).data.jobId)).toEqual([job.id]));
-    await waitFor(async () => expect(await system.dataSource.query(`SELECT status, attempts FROM webhook_messages`)).toEqual([{ status: 'delivered', attempts: 2 }]));
   });
 });

@@ -10,6 +10,7 @@ import { NotificationsModule } from './notifications.module';
 import { EMAIL_QUEUE, NOTIFICATION_EVENTS_QUEUE, WEBHOOK_DELIVERY_QUEUE } from './queues/notification-queues';
 import { WEBHOOK_SOURCE_EVENT_TYPES } from './webhooks/webhook-events';
 import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
+import { WebhookDeliveryService } from './webhooks/webhook-delivery.service';
 
 /** Notifications' background work (worker only): the outbox consumer, webhook delivery, invitation emails, the sweeps. */
 @Module({
@@ -23,6 +24,7 @@ export class NotificationsWorkerModule implements OnModuleInit, OnApplicationBoo
     @InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly deliveries: Queue,
     @InjectQueue(EMAIL_QUEUE) private readonly emails: Queue,
     @Inject(notificationsConfig.KEY) private readonly config: ConfigType<typeof notificationsConfig>,
+    private readonly delivery: WebhookDeliveryService,
   ) {}
 
   /** The events notifications tell people about reach it through the outbox. */
@@ -30,8 +32,9 @@ export class NotificationsWorkerModule implements OnModuleInit, OnApplicationBoo
     this.consumers.register({ queue: this.events, types: WEBHOOK_SOURCE_EVENT_TYPES });
   }
 
-  /** One sweep schedule for every worker (BullMQ job scheduler: upserting it again is harmless). */
+  /** Webhook delivery runs in every worker; one sweep schedule for all (BullMQ job scheduler: upserting it again is harmless). */
   async onApplicationBootstrap(): Promise<void> {
+    this.delivery.start();
     await this.deliveries.upsertJobScheduler(
       'webhook-sweep',
       { every: this.config.webhooks.sweepIntervalMs },

@@ -11,9 +11,15 @@ export const notificationsConfig = registerAs('notifications', () => {
       backoffBaseMs: env.WEBHOOK_BACKOFF_BASE_MS,
       backoffMaxMs: env.WEBHOOK_BACKOFF_MAX_MS,
       workerConcurrency: env.WEBHOOK_WORKER_CONCURRENCY,
+      subscriptionConcurrency: env.WEBHOOK_SUBSCRIPTION_CONCURRENCY,
+      leaseMs: env.WEBHOOK_LEASE_MS,
+      /** Messages of one lane sent (one after the other) per claim. */
+      laneBatch: 20,
+      /** How often a worker looks for due lanes it was not told about (retries, other workers' fan-out, expired leases). */
+      pollIntervalMs: 1_000,
       allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? env.NODE_ENV !== 'production',
       logRetentionDays: env.WEBHOOK_LOG_RETENTION_DAYS,
-      /** How often the worker looks for messages whose task was lost (Redis flushed, crash between commit and enqueue). */
+      /** How often one worker prunes the delivery log. */
       sweepIntervalMs: 60_000,
     },
     calendly: {

@@ -13,10 +13,11 @@ import { EMAIL_QUEUE, WEBHOOK_DELIVERY_QUEUE } from './queues/notification-queue
 import { WebhookDeliveryService } from './webhooks/webhook-delivery.service';
 import { WebhookFanoutService } from './webhooks/webhook-fanout.service';
 import { webhookGuardProvider } from './webhooks/webhook-guard';
+import { WebhookLanesRepository } from './webhooks/webhook-lanes.repository';
 import { WebhooksRepository } from './webhooks/webhooks.repository';
 import { WebhooksService } from './webhooks/webhooks.service';
 
-const PROVIDERS = [WebhooksRepository, WebhooksService, WebhookDeliveryService, WebhookFanoutService, CalendlyInviteesRepository, CalendlyService, EmailRepository, InvitationsService, EmailSenderService, NotificationSettingsService];
+const PROVIDERS = [WebhooksRepository, WebhookLanesRepository, WebhooksService, WebhookDeliveryService, WebhookFanoutService, CalendlyInviteesRepository, CalendlyService, EmailRepository, InvitationsService, EmailSenderService, NotificationSettingsService];
 
 /** Notifications' services, repositories and queue producers (api and worker import the same set). */
 @Module({

@@ -185,8 +185,12 @@ export const envSchema = z
     /** First retry delay; it doubles per attempt up to WEBHOOK_BACKOFF_MAX_MS. */
     WEBHOOK_BACKOFF_BASE_MS: int(10, 3_600_000).default(5_000),
     WEBHOOK_BACKOFF_MAX_MS: int(100, 86_400_000).default(3_600_000),
-    /** Deliveries one worker process runs at once (across all subscriptions). */
-    WEBHOOK_WORKER_CONCURRENCY: int(1, 1000).default(32),
+    /** Lanes (one subscription's messages about one job) one worker process delivers at once, across all subscriptions. */
+    WEBHOOK_WORKER_CONCURRENCY: int(1, 1000).default(128),
+    /** Lanes of ONE subscription in flight at once, across all workers (a slow receiver holds no more than this). */
+    WEBHOOK_SUBSCRIPTION_CONCURRENCY: int(1, 1000).default(16),
+    /** A worker's claim on a lane lasts this long unless renewed (it is, every third of it, while the worker lives): what a crashed worker costs. */
+    WEBHOOK_LEASE_MS: int(500, 600_000).default(15_000),
     /** Allow webhook URLs on loopback/private addresses and plain http (default: everywhere but production). */
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool.optional(),
     /** Delivered and given-up webhook messages (and their attempt log) are pruned after this. */

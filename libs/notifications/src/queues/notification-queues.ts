@@ -1,7 +1,7 @@
 /**
  * The notification queues. Outbox events arrive on {@link NOTIFICATION_EVENTS_QUEUE} (registered
- * with scheduling's DomainEventConsumers); webhook deliveries run on {@link WEBHOOK_DELIVERY_QUEUE},
- * one task per message (task id = message id, so a message is never queued twice at once).
+ * with scheduling's DomainEventConsumers); {@link WEBHOOK_DELIVERY_QUEUE} runs the webhook sweep
+ * (deliveries are claimed from the database by lane, see WebhookDeliveryService).
  */
 export const NOTIFICATION_EVENTS_QUEUE = 'notifications-events';
 export const WEBHOOK_DELIVERY_QUEUE = 'notifications-webhooks';
@@ -10,6 +10,7 @@ export const EMAIL_QUEUE = 'notifications-email';
 
 export type EmailJob = { name: 'email.send'; data: { emailId: string } } | { name: 'email.sweep'; data: Record<string, never> };
 
+/** `webhook.deliver`: tasks of an earlier version (one per message), finished without work. */
 export type WebhookDeliveryJob = { name: 'webhook.deliver'; data: { messageId: string } } | { name: 'webhook.sweep'; data: Record<string, never> };
 
 /** Thrown to have BullMQ retry a task after `delayMs` (read by {@link notificationBackoffStrategy}). */

@@ -9,7 +9,7 @@ import { WebhooksRepository } from './webhooks.repository';
 
 /**
  * Turns one committed outbox event into a message per interested subscription (its body fixed
- * now, so every retry sends the same bytes) and queues their delivery. Idempotent: an event the
+ * now, so every retry sends the same bytes) and makes their lanes due. Idempotent: an event the
  * relay publishes again adds no message.
  */
 @Injectable()
@@ -34,9 +34,11 @@ export class WebhookFanoutService {
     const staffId = typeof payload.staffId === 'string' ? payload.staffId : null;
     const job = jobId ? await this.jobView(jobId) : null;
     const isConnection = event.type === 'connection.needs_reauth';
+    const wantsSlack = subscribers.some((s) => s.format === 'slack');
+    // The venue's name is only said in Slack lines.
     const [staff, venue] = await Promise.all([
       staffId ? this.staff.findWithVenues(staffId) : null,
-      job ? this.venues.findById(job.venueId) : null,
+      job && wantsSlack ? this.venues.findById(job.venueId) : null,
     ]);
     const { affectedStaffIds: _internal, ...published } = payload;
     const data = {
@@ -49,7 +51,7 @@ export class WebhookFanoutService {
     const standard = JSON.stringify({ type, timestamp: event.occurredAt, data });
 
     let slack = '';
-    if (subscribers.some((s) => s.format === 'slack')) {
+    if (wantsSlack) {
       const text = slackText({
         type,
         job: job && {
@@ -69,7 +71,7 @@ export class WebhookFanoutService {
     }
 
     const giveUpAt = new Date(Date.now() + this.config.webhooks.retryWindowMs);
-    const pending = await this.webhooks.insertMessages(
+    const added = await this.webhooks.insertMessages(
       subscribers.map((s) => ({
         subscriptionId: s.id,
         eventId: event.eventId,
@@ -81,7 +83,8 @@ export class WebhookFanoutService {
         giveUpAt,
       })),
     );
-    await this.delivery.enqueue(pending);
+    // This worker's deliveries start now; other workers find the lanes at their next poll.
+    if (added) this.delivery.kick();
   }
 
   private async jobView(jobId: string): Promise<JobView | null> {

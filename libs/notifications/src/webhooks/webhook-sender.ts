@@ -13,7 +13,8 @@ export interface SendResult {
  * POSTs one webhook through the outbound guard's `fetch` (SSRF rules, the request timeout). A
  * 2xx is success; anything else — another status, a redirect (not followed), a refused target,
  * a server that cannot be reached or does not answer in time — is a failure to retry. The
- * response body is discarded.
+ * response body is read and discarded (up to {@link MAX_DRAINED_BYTES}: a connection whose
+ * answer was read to its end goes back to the keep-alive pool; one cut short is closed).
  */
 export async function postWebhook(
   guardedFetch: (url: string, init: RequestInit) => Promise<Response>,
@@ -30,7 +31,7 @@ export async function postWebhook(
       body,
       redirect: 'manual',
     });
-    await response.body?.cancel().catch(() => undefined);
+    await drain(response);
     const ok = response.status >= 200 && response.status < 300;
     return { ok, statusCode: response.status, error: ok ? null : `HTTP ${response.status}`, responseMs: elapsed() };
   } catch (error) {
@@ -43,5 +44,27 @@ export async function postWebhook(
             ? error.message
             : String(error);
     return { ok: false, statusCode: null, error: reason, responseMs: elapsed() };
+  }
+}
+
+/** Answers longer than this are not read to their end (the connection is closed instead). */
+const MAX_DRAINED_BYTES = 64 * 1024;
+
+async function drain(response: Response): Promise<void> {
+  const reader = response.body?.getReader();
+  if (!reader) return;
+  try {
+    let read = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      read += value.byteLength;
+      if (read > MAX_DRAINED_BYTES) {
+        await reader.cancel().catch(() => undefined);
+        return;
+      }
+    }
+  } catch {
+    // The status is what counts; a body cut off is no failure.
   }
 }

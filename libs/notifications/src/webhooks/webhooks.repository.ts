@@ -25,21 +25,6 @@ export interface NewWebhookMessage {
   giveUpAt: Date;
 }
 
-/** A message with what its delivery needs. */
-export interface OutgoingMessage {
-  id: string;
-  subscriptionId: string;
-  laneKey: string;
-  eventType: string;
-  body: string;
-  status: 'pending' | 'delivered' | 'failed';
-  attempts: number;
-  giveUpAt: Date;
-  url: string;
-  secret: string;
-  subscriptionDeleted: boolean;
-}
-
 export interface DeliveryAttemptRow {
   id: string;
   messageId: string;
@@ -99,20 +84,31 @@ export class WebhooksRepository {
       const result = await em.query(`UPDATE webhook_subscriptions SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL`, [id]);
       if (!affectedOf(result)) return false;
       await em.query(`UPDATE webhook_messages SET status = 'failed', finished_at = now() WHERE subscription_id = $1 AND status = 'pending'`, [id]);
+      await em.query(`UPDATE webhook_lanes SET next_attempt_at = NULL, lease_token = NULL WHERE subscription_id = $1`, [id]);
       return true;
     });
   }
 
   /**
-   * Records the messages of one event (a re-delivered event adds nothing) and returns the ids of
-   * its messages still pending, new or not, so that their delivery tasks can be (re-)queued.
+   * Records the messages of one event (a re-delivered event adds nothing) and makes their lanes
+   * due (an idle lane now; a lane waiting for a retry stays waiting, its new message behind its
+   * head), bumping each lane's fan-out counter, in one statement. Lanes are touched in key order.
+   * Returns how many messages are new.
    */
-  async insertMessages(messages: NewWebhookMessage[]): Promise<string[]> {
-    if (!messages.length) return [];
-    await this.dataSource.query(
-      `INSERT INTO webhook_messages (subscription_id, event_id, event_sequence, event_type, lane_key, body, give_up_at)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
-       ON CONFLICT ON CONSTRAINT webhook_messages_once DO NOTHING`,
+  async insertMessages(messages: NewWebhookMessage[]): Promise<number> {
+    if (!messages.length) return 0;
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH added AS (
+         INSERT INTO webhook_messages (subscription_id, event_id, event_sequence, event_type, lane_key, body, give_up_at)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+         ON CONFLICT ON CONSTRAINT webhook_messages_once DO NOTHING
+         RETURNING subscription_id, lane_key
+       ), lanes AS (
+         INSERT INTO webhook_lanes AS l (subscription_id, lane_key, next_attempt_at)
+         SELECT DISTINCT subscription_id, lane_key, now() FROM added ORDER BY subscription_id, lane_key
+         ON CONFLICT (subscription_id, lane_key) DO UPDATE SET changes = l.changes + 1, next_attempt_at = coalesce(l.next_attempt_at, now())
+       )
+       SELECT 1 FROM added`,
       [
         messages.map((m) => m.subscriptionId),
         messages.map((m) => m.eventId),
@@ -123,104 +119,7 @@ export class WebhooksRepository {
         messages.map((m) => m.giveUpAt),
       ],
     );
-    const rows: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT id FROM webhook_messages WHERE event_id = $1 AND subscription_id = ANY($2::uuid[]) AND status = 'pending'`,
-      [messages[0].eventId, messages.map((m) => m.subscriptionId)],
-    );
-    return rows.map((r) => r.id);
-  }
-
-  /** The message, what its delivery needs, and the head of its lane (the oldest pending message of its subscription and job). */
-  async findMessage(id: string): Promise<(OutgoingMessage & { head: { id: string; nextAttemptAt: Date } | null }) | null> {
-    const rows = await this.dataSource.query(
-      `SELECT m.id, m.subscription_id, m.lane_key, m.event_type, m.body, m.status, m.attempts, m.give_up_at,
-              s.url, s.secret, s.deleted_at IS NOT NULL AS subscription_deleted, h.id AS head_id, h.next_attempt_at AS head_next_attempt_at
-         FROM webhook_messages m
-         JOIN webhook_subscriptions s ON s.id = m.subscription_id
-         LEFT JOIN LATERAL (
-           SELECT h.id, h.next_attempt_at FROM webhook_messages h
-            WHERE h.subscription_id = m.subscription_id AND h.lane_key = m.lane_key AND h.status = 'pending'
-            ORDER BY h.event_sequence, h.id LIMIT 1
-         ) h ON true
-        WHERE m.id = $1`,
-      [id],
-    );
-    const r = rows[0];
-    if (!r) return null;
-    return {
-      id: r.id,
-      subscriptionId: r.subscription_id,
-      laneKey: r.lane_key,
-      eventType: r.event_type,
-      body: r.body,
-      status: r.status,
-      attempts: r.attempts,
-      giveUpAt: r.give_up_at,
-      url: r.url,
-      secret: r.secret,
-      subscriptionDeleted: r.subscription_deleted,
-      head: r.head_id ? { id: r.head_id, nextAttemptAt: r.head_next_attempt_at } : null,
-    };
-  }
-
-  /**
-   * Logs an attempt and moves the message on in one statement: delivered or given up (`finish`),
-   * or due again at `nextAttemptAt`.
-   */
-  async recordAttempt(
-    message: Pick<OutgoingMessage, 'id' | 'subscriptionId'>,
-    attempt: { number: number; ok: boolean; statusCode: number | null; error: string | null; responseMs: number },
-    outcome: { finish: 'delivered' | 'failed' } | { nextAttemptAt: Date },
-  ): Promise<void> {
-    const finish = 'finish' in outcome ? outcome.finish : null;
-    await this.dataSource.query(
-      `WITH logged AS (
-         INSERT INTO webhook_delivery_attempts (message_id, subscription_id, attempt, ok, status_code, error, response_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-       )
-       UPDATE webhook_messages
-          SET attempts = $3,
-              status = coalesce($8, status),
-              finished_at = CASE WHEN $8::text IS NULL THEN finished_at ELSE now() END,
-              next_attempt_at = coalesce($9, next_attempt_at)
-        WHERE id = $1 AND status = 'pending'`,
-      [
-        message.id,
-        message.subscriptionId,
-        attempt.number,
-        attempt.ok,
-        attempt.statusCode,
-        attempt.error,
-        attempt.responseMs,
-        finish,
-        'nextAttemptAt' in outcome ? outcome.nextAttemptAt : null,
-      ],
-    );
-  }
-
-  /** The oldest pending message of a lane (by outbox order), or null. */
-  async laneHead(subscriptionId: string, laneKey: string): Promise<string | null> {
-    const rows = await this.dataSource.query(
-      `SELECT id FROM webhook_messages WHERE subscription_id = $1 AND lane_key = $2 AND status = 'pending'
-        ORDER BY event_sequence, id LIMIT 1`,
-      [subscriptionId, laneKey],
-    );
-    return rows[0]?.id ?? null;
-  }
-
-  /** Heads of lanes whose next attempt is overdue by `graceMs` (their task was lost): to be queued again. */
-  async overdueHeads(graceMs: number, limit: number): Promise<string[]> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT id FROM (
-         SELECT DISTINCT ON (subscription_id, lane_key) id, next_attempt_at
-           FROM webhook_messages WHERE status = 'pending'
-          ORDER BY subscription_id, lane_key, event_sequence, id
-       ) heads
-       WHERE next_attempt_at < now() - make_interval(secs => $1::double precision / 1000)
-       LIMIT $2`,
-      [graceMs, limit],
-    );
-    return rows.map((r) => r.id);
+    return rows.length;
   }
 
   /** The newest delivery attempts of a subscription, newest first. */
