@@ -5,7 +5,7 @@ import { systemClock } from '../shared/clock';
 import { CommonControls, commonControls, controlBody, controlCall, registerAccountControlRoutes, registerCommonControlRoutes } from '../shared/controls';
 import { EmulatorHost } from '../shared/emulator-host';
 import { CommonEmulatorOptions, DEFAULT_ACCOUNT } from '../shared/emulator-options';
-import { listen, sendEmpty, sendJson, TlsMaterial } from '../shared/http-kit';
+import { HttpError, listen, sendEmpty, sendJson, TlsMaterial } from '../shared/http-kit';
 import { httpTransport, Notifier } from '../shared/notifier';
 import { EmulatorTlsOptions, serverCertificate } from '../tls/emulator-tls';
 import { ConferencingMode, GoogleConferences } from './google-conferences';
