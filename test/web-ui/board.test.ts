@@ -20,6 +20,7 @@ describe('the dispatcher board in a real browser', () => {
   let maria: { id: string };
   let jonas: { id: string };
   let balayage: { id: string };
+  let lena: { id: string };
   const tomorrow = at(1, '00:00', ZONE).slice(0, 10);
   const errors: string[] = [];
 
@@ -31,6 +32,7 @@ describe('the dispatcher board in a real browser', () => {
     jonas = await system.factory.staff({ venueIds: [venue.id], name: 'Jonas Weber' });
     balayage = await system.factory.job({ venueId: venue.id, title: 'Balayage', startsAt: at(1, '10:00', ZONE), endsAt: at(1, '11:00', ZONE), status: 'confirmed' });
     await system.factory.assign(balayage.id, maria.id);
+    lena = await system.factory.customer({ venueId: venue.id, firstName: 'Lena', lastName: 'Vogel', email: 'lena@example.com' });
     await system.factory.blockedSlot(maria.id, { startsAt: at(1, '10:30', ZONE), endsAt: at(1, '12:00', ZONE), reason: 'Dentist' });
     browser = await launchBrowser();
     // The dispatcher sits in New York; the venue is in Berlin: the board shows Berlin times.
@@ -88,6 +90,10 @@ describe('the dispatcher board in a real browser', () => {
     await board.drag(await board.point('Jonas Weber', '13:05'), await board.point('Jonas Weber', '13:50'));
     const panel = page.getByRole('dialog');
     await panel.getByLabel('Title').fill('Cut & colour');
+    // For an existing customer of the venue, found by typing part of her name.
+    await panel.getByLabel("Search the venue's customers").fill('vog');
+    await panel.getByRole('button', { name: 'Lena Vogel · lena@example.com' }).click();
+    await panel.locator(`[data-customer="${lena.id}"]`).waitFor();
     await expect(panel.getByLabel('Staff').inputValue()).resolves.toBe(jonas.id);
     await panel.getByRole('button', { name: 'Create job' }).click();
     const created = await waitFor(async () => {
@@ -96,6 +102,8 @@ describe('the dispatcher board in a real browser', () => {
       return row!;
     }, { what: 'the job to be created and assigned' });
     expect(new Date(created.starts_at).toISOString()).toBe(new Date(at(1, '13:00', ZONE)).toISOString());
+    const [{ customer_id }] = await system.dataSource.query(`SELECT customer_id FROM jobs WHERE id = $1`, [created.id]);
+    expect(customer_id).toBe(lena.id);
     expect(new Date(created.ends_at).toISOString()).toBe(new Date(at(1, '14:00', ZONE)).toISOString());
     await page.locator(`[data-event-job="${created.id}"]`).waitFor();
     // The job's panel opened beside the board; close it (focus returns to the board).
@@ -210,6 +218,31 @@ describe('the dispatcher board in a real browser', () => {
     await expect(panel.getByLabel(/^Starts/).inputValue()).resolves.toBe(new Date(Date.parse(at(1 + to - from, '14:00', ZONE))).toISOString().slice(0, 10) + 'T14:00');
     await panel.getByRole('button', { name: 'Close panel' }).click();
     expect(await page.evaluate('document.activeElement && document.activeElement.getAttribute("data-event-job")')).toBe(job.id);
+
+    // A job from the keyboard alone: the toolbar's "New job", for a new customer.
+    await page.getByRole('button', { name: 'New job' }).focus();
+    await page.keyboard.press('Enter');
+    const form = page.getByRole('dialog', { name: 'New job' });
+    await form.getByLabel('Title').waitFor();
+    await page.keyboard.type('Beard trim');
+    await form.getByLabel("Search the venue's customers").fill('Tom Berg');
+    await form.locator('[role=status]', { hasText: 'No customer matches' }).waitFor();
+    await form.getByRole('button', { name: 'New customer' }).focus();
+    await page.keyboard.press('Enter');
+    await expect(form.getByLabel('First name').inputValue()).resolves.toBe('Tom');
+    await expect(form.getByLabel('Last name').inputValue()).resolves.toBe('Berg');
+    await form.getByRole('button', { name: 'Create job' }).focus();
+    await page.keyboard.press('Enter');
+    await waitFor(
+      async () => {
+        const [row] = await system.dataSource.query(`SELECT c.first_name, c.last_name FROM jobs j JOIN customers c ON c.id = j.customer_id WHERE j.title = 'Beard trim'`);
+        expect(row).toEqual({ first_name: 'Tom', last_name: 'Berg' });
+      },
+      { what: 'the job for a new customer' },
+    );
+    await page.getByRole('dialog', { name: 'Beard trim' }).getByText('Customer: Tom Berg').waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'board-new-job.png'), fullPage: true });
 
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);

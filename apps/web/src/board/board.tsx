@@ -13,6 +13,7 @@ import { DayTimeline, loadCalendar, TimelineHandlers } from './day-timeline';
 import { buildRoster, RosterLane, shiftDays, weekDays } from './roster-model';
 import { RosterHandlers, WeekRoster } from './week-roster';
 import { ConflictDetail, ConflictDialog, PendingConflict } from './conflict-dialog';
+import type { CustomerChoice } from './customer-picker';
 import { JobDraft, JobPanel, NewJobPanel } from './job-panel';
 
 export type BoardView = 'day' | 'week';
@@ -343,9 +344,22 @@ export function Board({ api, venue, view, date, onNavigate }: Props): JSX.Elemen
   };
   const panelJob = panel?.kind === 'job' ? jobs.get(panel.jobId) : undefined;
 
-  const onCreate = async (draft: JobDraft, staffId: string | null): Promise<string | void> => {
+  const onCreate = async (draft: JobDraft, staffId: string | null, customer: CustomerChoice): Promise<string | void> => {
+    let customerId: string | undefined;
+    if (customer?.kind === 'existing') customerId = customer.customer.id;
+    else if (customer?.kind === 'new') {
+      const made = await api.createCustomer({
+        venueId: venue.id,
+        firstName: customer.firstName.trim(),
+        lastName: customer.lastName.trim(),
+        ...(customer.email.trim() ? { email: customer.email.trim() } : {}),
+        ...(customer.phone.trim() ? { phone: customer.phone.trim() } : {}),
+      });
+      customerId = made.id;
+    }
     const job = await api.createJob({
       venueId: venue.id,
+      ...(customerId ? { customerId } : {}),
       title: draft.title.trim(),
       service: draft.service.trim() || undefined,
       location: draft.location.trim() || undefined,
@@ -494,7 +508,16 @@ export function Board({ api, venue, view, date, onNavigate }: Props): JSX.Elemen
           </div>
         </div>
         {panel?.kind === 'new' && (
-          <NewJobPanel zone={zone} staff={staff} startsAt={panel.startsAt} endsAt={panel.endsAt} laneStaffId={panel.lane} onClose={closePanel} onCreate={onCreate} />
+          <NewJobPanel
+            zone={zone}
+            staff={staff}
+            startsAt={panel.startsAt}
+            endsAt={panel.endsAt}
+            laneStaffId={panel.lane}
+            searchCustomers={(q) => api.searchCustomers(venue.id, q)}
+            onClose={closePanel}
+            onCreate={onCreate}
+          />
         )}
         {panel?.kind === 'job' && panelJob?.partial && (
           <div class="panel" role="dialog" aria-modal="false" aria-label={panelJob.title}>

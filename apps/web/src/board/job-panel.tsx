@@ -1,9 +1,10 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatRange, fromLocalInput, toLocalInput, zoneLabel } from '../lib/time';
-import { Job, JOB_STATUSES, Staff } from '../lib/types';
+import { Customer, Job, JOB_STATUSES, Staff } from '../lib/types';
 import { useAction } from '../ui/async';
 import { Badge, BusyButton, Outcome, STATUS_LABEL } from '../ui/parts';
+import { CustomerChoice, CustomerPicker } from './customer-picker';
 
 export interface JobDraft {
   title: string;
@@ -20,11 +21,20 @@ interface Common {
   onClose: () => void;
 }
 
-/** Create a job from a selected range (lane = first assignee). */
-export function NewJobPanel(props: Common & { startsAt: string; endsAt: string; laneStaffId: string | null; onCreate: (draft: JobDraft, staffId: string | null) => Promise<string | void> }): JSX.Element {
+/** Create a job from a selected range (lane = first assignee), for an existing or new customer. */
+export function NewJobPanel(
+  props: Common & {
+    startsAt: string;
+    endsAt: string;
+    laneStaffId: string | null;
+    searchCustomers: (q: string) => Promise<Customer[]>;
+    onCreate: (draft: JobDraft, staffId: string | null, customer: CustomerChoice) => Promise<string | void>;
+  },
+): JSX.Element {
   const [draft, setDraft] = useState<JobDraft>({ title: '', service: '', location: '', status: 'pending', startsAt: props.startsAt, endsAt: props.endsAt });
   const [staffId, setStaffId] = useState<string>(props.laneStaffId ?? '');
-  const create = useAction(async () => props.onCreate(draft, staffId || null));
+  const [customer, setCustomer] = useState<CustomerChoice>(null);
+  const create = useAction(async () => props.onCreate(draft, staffId || null, customer));
   return (
     <Panel title="New job" onClose={props.onClose}>
       <form
@@ -35,6 +45,7 @@ export function NewJobPanel(props: Common & { startsAt: string; endsAt: string; 
         }}
       >
         <DraftFields draft={draft} setDraft={setDraft} zone={props.zone} />
+        <CustomerPicker search={props.searchCustomers} value={customer} onChange={setCustomer} />
         <label>
           Staff
           <select value={staffId} onChange={(e) => setStaffId(e.currentTarget.value)}>
@@ -131,6 +142,11 @@ export function JobPanel(
       {props.notice && (
         <p class="warn" role="status">
           {props.notice}
+        </p>
+      )}
+      {job.customer && (
+        <p data-job-customer={job.customer.id}>
+          Customer: {job.customer.firstName} {job.customer.lastName}
         </p>
       )}
       {job.remote?.url && (

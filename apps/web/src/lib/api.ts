@@ -1,6 +1,6 @@
 import { ApiError, toApiError } from './errors';
 import type {
-  BlockedSlot, BoardData, CalendarChoice, Conflict, Connection, ConnectionOverview, Feed, Job, JobPage, ProviderInfo, Staff, Venue,
+  BlockedSlot, BoardData, CalendarChoice, Customer, Conflict, Connection, ConnectionOverview, Feed, Job, JobPage, ProviderInfo, Staff, Venue,
 } from './types';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -81,6 +81,8 @@ export class Api {
   }
   /** The board of a window in one answer (jobs with the board's fields only), with its stream cursor. */
   board = (venueId: string, from: string, to: string) => this.request<BoardData>('GET', `/v1/venues/${venueId}/board${query({ from, to })}`);
+  searchCustomers = (venueId: string, q: string) => this.request<Customer[]>('GET', `/v1/customers${query({ venueId, q, limit: 10 })}`);
+  createCustomer = (body: { venueId: string; firstName: string; lastName: string; email?: string; phone?: string }) => this.request<Customer>('POST', '/v1/customers', body);
   job = (id: string) => this.request<Job>('GET', `/v1/jobs/${id}`);
   createJob = (body: Record<string, unknown>) => this.request<Job>('POST', '/v1/jobs', body);
   updateJob = (id: string, version: number, body: Record<string, unknown>) =>

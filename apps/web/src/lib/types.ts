@@ -40,6 +40,15 @@ export interface Job {
   partial?: boolean;
 }
 
+export interface Customer {
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  phone: string | null;
+  venueIds: string[];
+}
+
 /** A job as `GET /v1/venues/:id/board` gives it: only what the board draws. */
 export interface BoardJob {
   id: string;
