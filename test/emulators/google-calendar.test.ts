@@ -435,4 +435,50 @@ describe('Google Calendar emulator (googleapis)', () => {
       expect(stats.total).toBeGreaterThan(0);
     });
   });
+  describe('conference data (conferenceDataVersion, createRequest)', () => {
+    const meet = (requestId: string) => ({ createRequest: { requestId, conferenceSolutionKey: { type: 'hangoutsMeet' } } });
+    const times = { start: berlin('2026-03-05T10:00:00'), end: berlin('2026-03-05T11:00:00') };
+
+    it('creates a Meet conference: pending in the answer, success with entry points and hangoutLink on the next read; the same requestId is ignored', async () => {
+      const { calendarId, calendar } = freshCalendar();
+      const inserted = (await calendar.events.insert({ calendarId, conferenceDataVersion: 1, requestBody: { summary: 'Call', ...times, conferenceData: meet('req-1') } })).data;
+      expect(inserted.conferenceData?.createRequest?.status?.statusCode).toBe('pending');
+      expect(inserted.hangoutLink).toBeUndefined();
+      const read = (await calendar.events.get({ calendarId, eventId: inserted.id! })).data;
+      expect(read.conferenceData?.createRequest?.status?.statusCode).toBe('success');
+      const video = read.conferenceData?.entryPoints?.find((e) => e.entryPointType === 'video');
+      expect(video?.uri).toMatch(/^https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/);
+      expect(read.hangoutLink).toBe(video?.uri);
+      expect(read.conferenceData?.conferenceSolution?.key?.type).toBe('hangoutsMeet');
+
+      // The same request again (a retried update) changes nothing; version 0 keeps the conference on a full update.
+      const repeated = (await calendar.events.update({ calendarId, eventId: inserted.id!, conferenceDataVersion: 1, requestBody: { summary: 'Call 2', ...times, conferenceData: meet('req-1') } })).data;
+      expect(repeated.hangoutLink).toBe(video?.uri);
+      const v0 = (await calendar.events.update({ calendarId, eventId: inserted.id!, requestBody: { summary: 'Call 3', ...times } })).data;
+      expect(v0.hangoutLink).toBe(video?.uri);
+      // Version 1 and a full update without conferenceData removes it.
+      const removed = (await calendar.events.update({ calendarId, eventId: inserted.id!, conferenceDataVersion: 1, requestBody: { summary: 'Call 4', ...times } })).data;
+      expect(removed.conferenceData).toBeUndefined();
+      expect(removed.hangoutLink).toBeUndefined();
+    });
+
+    it('ignores conferenceData without conferenceDataVersion=1, answers failure for an account that cannot create Meet conferences, and rejects unknown types', async () => {
+      const { calendarId, calendar } = freshCalendar();
+      const ignored = (await calendar.events.insert({ calendarId, requestBody: { summary: 'v0', ...times, conferenceData: meet('req-2') } })).data;
+      expect(ignored.conferenceData).toBeUndefined();
+      emulator.controls.setConferencing(ACCOUNT, { mode: 'failure' });
+      try {
+        const failed = (await calendar.events.insert({ calendarId, conferenceDataVersion: 1, requestBody: { summary: 'no meet', ...times, conferenceData: meet('req-3') } })).data;
+        expect(failed.conferenceData?.createRequest?.status?.statusCode).toBe('failure');
+        expect(failed.conferenceData?.entryPoints).toBeUndefined();
+        expect((await calendar.events.get({ calendarId, eventId: failed.id! })).data.hangoutLink).toBeUndefined();
+      } finally {
+        emulator.controls.setConferencing(ACCOUNT, { mode: 'pending' });
+      }
+      const bad = await failure(
+        calendar.events.insert({ calendarId, conferenceDataVersion: 1, requestBody: { summary: 'bad', ...times, conferenceData: { createRequest: { requestId: 'r', conferenceSolutionKey: { type: 'zoom' } } } } }),
+      );
+      expect(bad).toMatchObject({ status: 400, reason: 'invalid' });
+    });
+  });
 });

@@ -417,4 +417,33 @@ describe('Microsoft Graph emulator (@microsoft/microsoft-graph-client)', () => {
       expect(emulator.controls.requests().filter((r) => r.fault === 'throttle')).toHaveLength(6);
     });
   });
+  describe('online meetings', () => {
+    it('an event asking for a Teams meeting gets onlineMeeting.joinUrl; it stays a meeting; a calendar without Teams creates none', async () => {
+      const calendarId = newCalendar();
+      const calendar = await client.api(`/me/calendars/${calendarId}`).get();
+      expect(calendar).toMatchObject({ allowedOnlineMeetingProviders: ['teamsForBusiness'], defaultOnlineMeetingProvider: 'teamsForBusiness' });
+      const created = await client
+        .api(`/me/calendars/${calendarId}/events`)
+        .post(eventBody('Consultation', '2026-03-03T10:00:00', '2026-03-03T11:00:00', { isOnlineMeeting: true, onlineMeetingProvider: 'teamsForBusiness' }));
+      expect(created).toMatchObject({ isOnlineMeeting: true, onlineMeetingProvider: 'teamsForBusiness' });
+      expect(created.onlineMeeting.joinUrl).toMatch(/^https:\/\/teams\.microsoft\.com\/l\/meetup-join\//);
+      const plain = await client.api(`/me/calendars/${calendarId}/events`).post(eventBody('Plain', '2026-03-03T12:00:00', '2026-03-03T13:00:00'));
+      expect(plain).toMatchObject({ isOnlineMeeting: false, onlineMeetingProvider: 'unknown', onlineMeeting: null });
+
+      // Later writes (with or without the flag) keep the same meeting.
+      const moved = await client.api(`/me/events/${created.id}`).patch({ subject: 'Consultation (moved)', start: berlin('2026-03-04T10:00:00'), end: berlin('2026-03-04T11:00:00') });
+      expect(moved.onlineMeeting.joinUrl).toBe(created.onlineMeeting.joinUrl);
+      const again = await client.api(`/me/events/${created.id}`).patch({ isOnlineMeeting: true, onlineMeetingProvider: 'teamsForBusiness' });
+      expect(again.onlineMeeting.joinUrl).toBe(created.onlineMeeting.joinUrl);
+      expect((await client.api(`/me/events/${created.id}`).get()).onlineMeeting.joinUrl).toBe(created.onlineMeeting.joinUrl);
+
+      const noTeams = newCalendar();
+      emulator.controls.setOnlineMeetingProviders(noTeams, []);
+      expect(await client.api(`/me/calendars/${noTeams}`).get()).toMatchObject({ allowedOnlineMeetingProviders: [], defaultOnlineMeetingProvider: 'unknown' });
+      const refused = await client
+        .api(`/me/calendars/${noTeams}/events`)
+        .post(eventBody('No Teams here', '2026-03-03T10:00:00', '2026-03-03T11:00:00', { isOnlineMeeting: true, onlineMeetingProvider: 'teamsForBusiness' }));
+      expect(refused).toMatchObject({ isOnlineMeeting: false, onlineMeeting: null });
+    });
+  });
 });

@@ -26,6 +26,7 @@ import { CALENDAR_PROVIDERS, ProviderRegistry } from './providers/provider-regis
 import { PulledSlots } from './pull/pulled-slots';
 import { PullService } from './pull/pull.service';
 import { PushService } from './push/push.service';
+import { PushMeetings } from './push/push-meetings';
 import { PushedEventsRepository } from './push/pushed-events.repository';
 import { ConnectionSemaphore } from './queues/connection-semaphore';
 import { SYNC_CONFLICTS_QUEUE, SYNC_MAINTENANCE_QUEUE, SYNC_PULL_QUEUE, SYNC_PUSH_QUEUE } from './queues/sync-tasks';
@@ -59,6 +60,7 @@ const SERVICES = [
   OAuthConnectService,
   PullService,
   PushService,
+  PushMeetings,
   MaintenanceService,
 ];
 

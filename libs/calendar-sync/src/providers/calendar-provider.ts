@@ -68,6 +68,11 @@ export interface CalendarProvider {
 export interface ProviderCapabilities {
   /** The provider can notify us of changes (watch/unwatch); otherwise the engine polls. */
   watch: boolean;
+  /**
+   * Meetings the provider's calendars can create for an event ({@link OutboundEvent.conference}):
+   * Google Calendar `google_meet`, Outlook `teams`, CalDAV none.
+   */
+  meetings?: ReadonlyArray<ConferenceRequest['provider']>;
 }
 
 /** Provider-specific secrets, stored encrypted by the engine (app password, OAuth tokens). */
@@ -201,6 +206,12 @@ export interface OutboundEvent {
   /** IANA zone of the venue. */
   timezone: string;
   status: 'confirmed' | 'tentative' | 'cancelled';
+  /**
+   * The job asks for a meeting the calendar is to create (it has no join link yet). `requestId`
+   * is the event key: one meeting per event, a repeated request is the same request. Null once
+   * the job has its link (which then travels in the description like any remote link).
+   */
+  conference?: ConferenceRequest | null;
   /** Grows with every change (the job version). */
   sequence: number;
   /** Hash of everything above but the sequence: equal hashes need no remote write. */
@@ -218,9 +229,19 @@ export interface PushTarget {
   etag: string | null;
 }
 
+export interface ConferenceRequest {
+  provider: 'google_meet' | 'teams';
+  requestId: string;
+}
+
+/** What became of an event's conference request. */
+export type MeetingOutcome = { status: 'created'; url: string } | { status: 'pending' } | { status: 'unavailable'; reason: string };
+
 export interface UpsertResult extends PushedEventRef {
   /** Remote writes it took (0 when an existing identical event was adopted). */
   writes: number;
+  /** Only when the event carried a conference request. */
+  meeting?: MeetingOutcome;
 }
 
 export interface InventoryItem {

@@ -10,6 +10,8 @@ const job = (over: Partial<JobSnapshot> = {}): JobSnapshot => ({
   location: 'Salon 1',
   remoteUrl: null,
   remoteDetails: null,
+  remoteProvider: null,
+  meetingStatus: null,
   startsAt: new Date('2026-03-30T08:00:00Z'),
   endsAt: new Date('2026-03-30T09:00:00Z'),
   allDay: false,
@@ -105,3 +107,20 @@ describe('renderEventResource (CalDAV)', () => {
     expect(ics).not.toContain('BEGIN:VTIMEZONE');
   });
 });
+
+describe('meeting requests', () => {
+  it('asks for a meeting only while the job wants one and has no link; other events keep their hashes', () => {
+    const plain = buildOutboundEvent(job(), target, policy())!;
+    expect(plain.conference).toBeNull();
+    const wanted = buildOutboundEvent(job({ remoteProvider: 'google_meet', meetingStatus: 'requested' }), target, policy())!;
+    expect(wanted.conference).toEqual({ provider: 'google_meet', requestId: plain.key });
+    expect(wanted.contentHash).not.toBe(plain.contentHash);
+    const { conference: _c, sequence: _s, contentHash: _h, ...content } = plain;
+    expect(contentHash(content)).toBe(plain.contentHash); // no conference, no change to the hash
+    const created = buildOutboundEvent(job({ remoteProvider: 'teams', meetingStatus: 'created', remoteUrl: 'https://teams.microsoft.com/l/meetup-join/x' }), target, policy())!;
+    expect(created.conference).toBeNull();
+    expect(created.description).toContain('Join: https://teams.microsoft.com/l/meetup-join/x');
+    expect(buildOutboundEvent(job({ remoteProvider: 'teams', status: 'cancelled' }), target, policy({ cancelled: 'mark' }))!.conference).toBeNull();
+  });
+});
+

@@ -1,4 +1,4 @@
-import { calendarStatusOf, JobSnapshot, redactedClientName } from '@calbridge/scheduling';
+import { calendarStatusOf, isMeetingProvider, JobSnapshot, redactedClientName } from '@calbridge/scheduling';
 import { createHash } from 'node:crypto';
 import type { OutboundEvent } from '../providers/calendar-provider';
 import { eventKey } from '../providers/event-key';
@@ -54,6 +54,10 @@ export function buildOutboundEvent(
     allDay: job.allDay,
     timezone: job.timezone,
     status,
+    conference:
+      isMeetingProvider(job.remoteProvider) && !job.remoteUrl && status !== 'cancelled'
+        ? { provider: job.remoteProvider, requestId: eventKey(target.connectionId, job.id) }
+        : null,
   };
   return { ...content, sequence: job.version, contentHash: contentHash(content) };
 }
@@ -73,6 +77,8 @@ export function contentHash(content: Omit<OutboundEvent, 'sequence' | 'contentHa
     content.allDay,
     content.timezone,
     content.status,
+    // Only events asking for a meeting hash it (the hashes of all others stay as they were).
+    ...(content.conference ? [`conference:${content.conference.provider}`] : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }

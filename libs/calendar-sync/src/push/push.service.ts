@@ -14,6 +14,7 @@ import { SyncQueues } from '../queues/sync-queues.service';
 import { syncConfig } from '../sync.config';
 import { connectionKeyPrefix, eventKey } from '../providers/event-key';
 import { buildOutboundEvent } from './outbound-event';
+import { PushMeetings } from './push-meetings';
 import { PushedEventRow, PushedEventsRepository } from './pushed-events.repository';
 
 const BATCH = 100;
@@ -52,6 +53,7 @@ export class PushService {
     private readonly accounts: AccountContexts,
     private readonly queues: SyncQueues,
     private readonly turns: ConnectionTurns,
+    private readonly meetings: PushMeetings,
     @Inject(syncConfig.KEY) private readonly config: ConfigType<typeof syncConfig>,
     metrics: MetricsService,
   ) {
@@ -169,7 +171,8 @@ export class PushService {
     const target = calendarRef(pushCalendar);
     if (row.calendarId !== pushCalendar.id) await this.ledger.recordIntent(connection.id, row.jobId, pushCalendar);
     const current = row.externalId ? { externalId: row.externalId, etag: row.etag } : null;
-    const written = await this.registry.call(provider, () => provider.upsertEvent(account, target, desired, current));
+    const fitted = this.meetings.fit(provider, desired);
+    const written = await this.registry.call(provider, () => provider.upsertEvent(account, target, fitted.event, current));
     await this.ledger.recordWrite(connection.id, row.jobId, {
       externalId: written.externalId,
       etag: written.etag,
@@ -178,6 +181,9 @@ export class PushService {
       calendarId: pushCalendar.id,
       calendarExternalId: pushCalendar.externalId,
     });
+    if (desired.conference) {
+      await this.meetings.settle({ connectionId: connection.id, jobId: row.jobId, attempts: row.attempts }, desired.conference, fitted.outcome ?? written.meeting);
+    }
     return written.writes > 0 ? 'written' : 'unchanged';
   }
 

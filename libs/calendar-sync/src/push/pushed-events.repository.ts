@@ -149,6 +149,20 @@ export class PushedEventsRepository {
     );
   }
 
+  /**
+   * The provider is still creating the event's meeting: the event is written again (the same
+   * request, which the provider ignores, answering with the meeting's state) after `delayMs`.
+   */
+  async recheckLater(connectionId: string, jobId: string, attempts: number, delayMs: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE sync_pushed_events
+          SET state = 'pending', content_hash = NULL, attempts = $3, updated_at = now(),
+              next_attempt_at = now() + make_interval(secs => $4::int / 1000.0)
+        WHERE connection_id = $1 AND job_id = $2`,
+      [connectionId, jobId, attempts, Math.round(delayMs)],
+    );
+  }
+
   /** A drift repair found the remote copy missing or edited: rewrite it on the next push. */
   async markStale(connectionId: string, jobIds: string[], missing: boolean): Promise<void> {
     if (!jobIds.length) return;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { JobStatus } from '../jobs/job-rules';
+import type { MeetingStatus, RemoteProvider } from '../jobs/meeting-links';
 import { JobRecord, JobsRepository } from '../jobs/jobs.repository';
 
 /** What another calendar (a staff member's connected one) needs to know of a job to show it. */
@@ -12,6 +13,9 @@ export interface JobSnapshot {
   location: string | null;
   remoteUrl: string | null;
   remoteDetails: string | null;
+  /** Where the remote link comes from; `google_meet` / `teams` without `remoteUrl`: the calendar is to create it. */
+  remoteProvider: RemoteProvider | null;
+  meetingStatus: MeetingStatus | null;
   startsAt: Date;
   endsAt: Date;
   allDay: boolean;
@@ -70,6 +74,8 @@ function snapshotOf(r: JobRecord): JobSnapshot {
     location: r.job.location,
     remoteUrl: r.job.remoteUrl,
     remoteDetails: r.job.remoteDetails,
+    remoteProvider: r.job.remoteProvider,
+    meetingStatus: r.job.meetingStatus,
     startsAt: r.job.startsAt,
     endsAt: r.job.endsAt,
     allDay: r.job.allDay,

@@ -45,7 +45,8 @@ interface CaldavCredentials {
 export class CaldavProvider implements CalendarProvider {
   readonly key = 'caldav';
   readonly displayName = 'CalDAV';
-  readonly capabilities = { watch: false };
+  /** CalDAV has no way to ask for a meeting: jobs asking for one get it reported unavailable. */
+  readonly capabilities = { watch: false, meetings: [] };
   private readonly logger = new Logger(CaldavProvider.name);
   private readonly requests;
   private readonly responses: (status: number | undefined) => void;

@@ -1,5 +1,5 @@
 import type { OutboundEvent } from '../calendar-provider';
-import { carriesContent, interpretGoogleEvent, interpretGoogleSeries, sortGoogleItems, toGoogleEvent } from './google-events';
+import { carriesContent, googleMeetingOf, interpretGoogleEvent, interpretGoogleSeries, sortGoogleItems, toGoogleEvent } from './google-events';
 
 const options = { window: { from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-06-01T00:00:00Z') }, zone: 'Europe/Berlin' };
 const timed = (id: string, extra: Record<string, unknown> = {}) => ({
@@ -102,3 +102,15 @@ describe('writing Google events', () => {
     expect(toGoogleEvent(event({ status: 'cancelled' }))).toMatchObject({ status: 'confirmed', transparency: 'transparent', summary: 'Cancelled: Cut' });
   });
 });
+
+describe('Google conference answers', () => {
+  const request = { requestId: 'k', conferenceSolutionKey: { type: 'hangoutsMeet' } };
+  it('reads success, pending and failure', () => {
+    const uri = 'https://meet.google.com/abc-defg-hij';
+    expect(googleMeetingOf({ conferenceData: { createRequest: { ...request, status: { statusCode: 'success' } }, entryPoints: [{ entryPointType: 'video', uri }] } })).toEqual({ status: 'created', url: uri });
+    expect(googleMeetingOf({ conferenceData: { createRequest: { ...request, status: { statusCode: 'pending' } } } })).toEqual({ status: 'pending' });
+    expect(googleMeetingOf({ conferenceData: { createRequest: { ...request, status: { statusCode: 'failure' } } } })).toMatchObject({ status: 'unavailable' });
+    expect(googleMeetingOf({})).toMatchObject({ status: 'unavailable' });
+  });
+});
+

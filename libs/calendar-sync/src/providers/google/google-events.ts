@@ -1,6 +1,6 @@
 import type { calendar_v3 } from 'googleapis';
 import { DateTime } from 'luxon';
-import type { BusyInstance, OutboundEvent, RemoteEvent } from '../calendar-provider';
+import type { BusyInstance, MeetingOutcome, OutboundEvent, RemoteEvent } from '../calendar-provider';
 
 type GoogleEvent = calendar_v3.Schema$Event;
 
@@ -136,7 +136,23 @@ export function toGoogleEvent(event: OutboundEvent): GoogleEvent {
         [GOOGLE_MARKER.hash]: event.contentHash,
       },
     },
+    // Sent with conferenceDataVersion=1 (only then): the request id is the event key, so a
+    // repeated write is the same request, which Google ignores.
+    ...(event.conference?.provider === 'google_meet'
+      ? { conferenceData: { createRequest: { requestId: event.conference.requestId, conferenceSolutionKey: { type: 'hangoutsMeet' } } } }
+      : {}),
   };
+}
+
+/** What became of the event's conference request (`createRequest.status.statusCode`). */
+export function googleMeetingOf(event: GoogleEvent): MeetingOutcome {
+  const data = event.conferenceData;
+  const status = data?.createRequest?.status?.statusCode;
+  const video = data?.entryPoints?.find((e) => e.entryPointType === 'video')?.uri ?? event.hangoutLink ?? null;
+  if (video && /^https:\/\//.test(video) && (status === 'success' || status === undefined)) return { status: 'created', url: video };
+  if (status === 'pending') return { status: 'pending' };
+  if (status === 'failure') return { status: 'unavailable', reason: 'Google Calendar could not create a Google Meet conference for this account (createRequest status "failure")' };
+  return { status: 'unavailable', reason: 'Google Calendar answered without conference data' };
 }
 
 function timeOf(event: OutboundEvent, at: Date): calendar_v3.Schema$EventDateTime {

@@ -24,7 +24,7 @@ import { connectingAccount, idTokenClaims, OAuthCredentials, OAuthSession } from
 import { ProviderError } from '../provider-error';
 import { GoogleClientFactory } from './google-client.factory';
 import { classifyGoogleError, googleStatusOf } from './google-errors';
-import { carriesContent, GOOGLE_MARKER, interpretGoogleEvent, interpretGoogleSeries, sortGoogleItems, toGoogleEvent } from './google-events';
+import { carriesContent, GOOGLE_MARKER, googleMeetingOf, interpretGoogleEvent, interpretGoogleSeries, sortGoogleItems, toGoogleEvent } from './google-events';
 
 /**
  * What calbridge asks for: its own events written and read (`calendar.events`), the calendar
@@ -54,7 +54,7 @@ type GoogleEvent = calendar_v3.Schema$Event;
 export class GoogleProvider implements CalendarProvider {
   readonly key = 'google';
   readonly displayName = 'Google Calendar';
-  readonly capabilities = { watch: true };
+  readonly capabilities = { watch: true, meetings: ['google_meet'] as const };
 
   constructor(private readonly clients: GoogleClientFactory) {}
 
@@ -170,33 +170,49 @@ export class GoogleProvider implements CalendarProvider {
     return { kind: 'changes', upserts, deletions, complete: false, unchanged: [], nextCursor: listed.nextSyncToken };
   }
 
+  /** With a conference request, the answer says what became of it (a pending one is read once more). */
   async upsertEvent(account: AccountContext, calendar: CalendarRef, event: OutboundEvent, current: PushedEventRef | null): Promise<UpsertResult> {
+    const result = await this.writeEvent(account, calendar, event, current);
+    if (!event.conference) return result.written;
+    let meeting = googleMeetingOf(result.event);
+    let etag = result.written.etag;
+    if (meeting.status === 'pending') {
+      const again = (await this.call(this.session(account), (cal) => cal.events.get({ calendarId: calendar.externalId, eventId: result.written.externalId }))).data;
+      meeting = googleMeetingOf(again);
+      etag = again.etag ?? etag;
+    }
+    return { ...result.written, etag, meeting };
+  }
+
+  private async writeEvent(account: AccountContext, calendar: CalendarRef, event: OutboundEvent, current: PushedEventRef | null): Promise<{ written: UpsertResult; event: GoogleEvent }> {
     const session = this.session(account);
     const calendarId = calendar.externalId;
     const requestBody = toGoogleEvent(event);
+    // Version 1 only when asking for a conference: a write without it leaves an existing conference alone.
+    const conferenceDataVersion = event.conference ? 1 : undefined;
     if (current) {
       try {
-        const res = await this.call(session, (cal) => cal.events.update({ calendarId, eventId: current.externalId, requestBody }, ifMatch(current.etag)));
-        return written(res.data, 1);
+        const res = await this.call(session, (cal) => cal.events.update({ calendarId, eventId: current.externalId, requestBody, conferenceDataVersion }, ifMatch(current.etag)));
+        return shown(res.data, 1);
       } catch (error) {
         const status = googleStatusOf(error);
         // Edited (412) or deleted (410) in Google Calendar: calbridge owns pushed events, so it is written again.
         if (status === 412 || status === 410) {
-          return written((await this.call(session, (cal) => cal.events.update({ calendarId, eventId: current.externalId, requestBody }))).data, 1);
+          return shown((await this.call(session, (cal) => cal.events.update({ calendarId, eventId: current.externalId, requestBody, conferenceDataVersion }))).data, 1);
         }
         if (status !== 404) throw error;
       }
     }
     try {
-      return written((await this.call(session, (cal) => cal.events.insert({ calendarId, requestBody }))).data, 1);
+      return shown((await this.call(session, (cal) => cal.events.insert({ calendarId, requestBody, conferenceDataVersion }))).data, 1);
     } catch (error) {
       if (googleStatusOf(error) !== 409) throw error;
     }
     // The id is taken: our event, from an attempt whose mapping was never written (or deleted since).
     const existing = (await this.call(session, (cal) => cal.events.get({ calendarId, eventId: event.key }))).data;
-    if (carriesContent(existing, event.contentHash)) return written(existing, 0);
-    const res = await this.call(session, (cal) => cal.events.update({ calendarId, eventId: event.key, requestBody }, ifMatch(existing.etag ?? null)));
-    return written(res.data, 1);
+    if (carriesContent(existing, event.contentHash)) return shown(existing, 0);
+    const res = await this.call(session, (cal) => cal.events.update({ calendarId, eventId: event.key, requestBody, conferenceDataVersion }, ifMatch(existing.etag ?? null)));
+    return shown(res.data, 1);
   }
 
   /** No If-Match: the event is ours, and an edit made in the calendar must not keep it alive. */
@@ -307,6 +323,10 @@ export class GoogleProvider implements CalendarProvider {
 
 function written(event: GoogleEvent, writes: number): UpsertResult {
   return { externalId: event.id!, etag: event.etag ?? null, writes };
+}
+
+function shown(event: GoogleEvent, writes: number): { written: UpsertResult; event: GoogleEvent } {
+  return { written: written(event, writes), event };
 }
 
 function ifMatch(etag: string | null): { headers?: Record<string, string> } {

@@ -1,5 +1,5 @@
 import type { OutboundEvent } from '../calendar-provider';
-import { echoesEvent, GRAPH_MARKER, GraphEvent, interpretGraphDelta, toGraphEvent } from './graph-events';
+import { echoesEvent, GRAPH_MARKER, GraphEvent, graphMeetingOf, interpretGraphDelta, teamsUnavailableReason, toGraphEvent } from './graph-events';
 
 const options = { window: { from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-06-01T00:00:00Z') }, zone: 'Europe/Berlin' };
 const row = (id: string, extra: Partial<GraphEvent> = {}): GraphEvent => ({
@@ -107,3 +107,15 @@ describe('writing Graph events', () => {
     expect(echoesEvent({ ...echo, start: { dateTime: '2026-03-30T07:00:00.0000000', timeZone: 'UTC' } }, sent)).toBe(false);
   });
 });
+
+describe('Teams meetings', () => {
+  it('reads the join link, and tells when a calendar does not offer Teams', () => {
+    const joinUrl = 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_x%40thread.v2/0';
+    expect(graphMeetingOf({ id: 'e', isOnlineMeeting: true, onlineMeeting: { joinUrl } })).toEqual({ status: 'created', url: joinUrl });
+    expect(graphMeetingOf({ id: 'e', isOnlineMeeting: false, onlineMeeting: null })).toMatchObject({ status: 'unavailable' });
+    expect(teamsUnavailableReason(undefined)).toBeNull(); // unknown: ask, and read the answer
+    expect(teamsUnavailableReason(['teamsForBusiness', 'skypeForBusiness'])).toBeNull();
+    expect(teamsUnavailableReason(['skypeForConsumer'])).toMatch(/does not offer Teams meetings \(allowedOnlineMeetingProviders: skypeForConsumer\)/);
+  });
+});
+

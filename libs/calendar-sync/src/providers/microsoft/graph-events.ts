@@ -1,5 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
-import type { BusyInstance, OutboundEvent, RemoteEvent } from '../calendar-provider';
+import type { BusyInstance, MeetingOutcome, OutboundEvent, RemoteEvent } from '../calendar-provider';
 import { isEventKey } from '../event-key';
 
 /** A Graph event resource, as far as calbridge reads it (https://learn.microsoft.com/graph/api/resources/event). */
@@ -19,6 +19,8 @@ export interface GraphEvent {
   end?: { dateTime?: string; timeZone?: string };
   createdDateTime?: string;
   location?: { displayName?: string };
+  isOnlineMeeting?: boolean;
+  onlineMeeting?: { joinUrl?: string | null } | null;
 }
 
 /**
@@ -121,6 +123,8 @@ export function toGraphEvent(event: OutboundEvent, create: boolean): Record<stri
     showAs: cancelled ? 'free' : event.status === 'tentative' ? 'tentative' : 'busy',
     isReminderOn: false,
   };
+  // Asked for while the job has no link; afterwards omitted (an online meeting stays one).
+  if (event.conference?.provider === 'teams') Object.assign(body, { isOnlineMeeting: true, onlineMeetingProvider: 'teamsForBusiness' });
   if (create) {
     body.transactionId = event.key;
     body.singleValueExtendedProperties = [
@@ -152,4 +156,20 @@ export function echoesEvent(created: GraphEvent, sent: Record<string, unknown>):
     same(created.start, start) &&
     same(created.end, end)
   );
+}
+
+/** What became of the event's Teams meeting request. */
+export function graphMeetingOf(event: GraphEvent): MeetingOutcome {
+  const url = event.onlineMeeting?.joinUrl;
+  if (url && /^https:\/\//.test(url)) return { status: 'created', url };
+  return {
+    status: 'unavailable',
+    reason: 'Outlook created the event without a Teams meeting (isOnlineMeeting false): the account or calendar does not offer Teams meetings',
+  };
+}
+
+/** A calendar whose `allowedOnlineMeetingProviders` is known and lacks Teams: the reason not to ask. */
+export function teamsUnavailableReason(allowed: unknown): string | null {
+  if (!Array.isArray(allowed) || allowed.includes('teamsForBusiness')) return null;
+  return `The Outlook calendar does not offer Teams meetings (allowedOnlineMeetingProviders: ${allowed.length ? allowed.join(', ') : 'none'})`;
 }

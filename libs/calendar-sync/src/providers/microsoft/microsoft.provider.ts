@@ -22,7 +22,7 @@ import { connectingAccount, idTokenClaims, OAuthCredentials, OAuthSession } from
 import { ProviderError } from '../provider-error';
 import { GraphClientFactory, MicrosoftTokenResponse } from './graph-client.factory';
 import { classifyGraphError, GraphHttpError, graphStatusOf } from './graph-errors';
-import { echoesEvent, GRAPH_MARKER, GraphEvent, interpretGraphDelta, toGraphEvent } from './graph-events';
+import { echoesEvent, GRAPH_MARKER, GraphEvent, graphMeetingOf, interpretGraphDelta, teamsUnavailableReason, toGraphEvent } from './graph-events';
 
 /**
  * What calbridge asks for: a refresh token (`offline_access`), its events written and calendars
@@ -54,7 +54,7 @@ const MAX_PAGES = 1000;
 export class MicrosoftProvider implements CalendarProvider {
   readonly key = 'microsoft';
   readonly displayName = 'Microsoft Outlook';
-  readonly capabilities = { watch: true };
+  readonly capabilities = { watch: true, meetings: ['teams'] as const };
 
   constructor(private readonly clients: GraphClientFactory) {}
 
@@ -104,7 +104,7 @@ export class MicrosoftProvider implements CalendarProvider {
   async listCalendars(account: AccountContext): Promise<RemoteCalendar[]> {
     const session = this.session(account);
     const client = this.graph(session);
-    const rows = await this.all<{ id: string; name?: string; hexColor?: string; canEdit?: boolean; isDefaultCalendar?: boolean }>(session, client, () =>
+    const rows = await this.all<{ id: string; name?: string; hexColor?: string; canEdit?: boolean; isDefaultCalendar?: boolean; allowedOnlineMeetingProviders?: string[] }>(session, client, () =>
       client.api('/me/calendars').top(100).get(),
     );
     return rows.map((c) => ({
@@ -114,7 +114,7 @@ export class MicrosoftProvider implements CalendarProvider {
       timezone: null,
       readOnly: c.canEdit === false,
       primary: c.isDefaultCalendar === true,
-      metadata: {},
+      metadata: c.allowedOnlineMeetingProviders ? { allowedOnlineMeetingProviders: c.allowedOnlineMeetingProviders } : {},
     }));
   }
 
@@ -145,16 +145,24 @@ export class MicrosoftProvider implements CalendarProvider {
     return { kind: 'changes', upserts, deletions, complete: request.cursor === null, unchanged: [], nextCursor: deltaLink };
   }
 
+  /** With a conference request, the answer says what became of it (asked only where the calendar offers Teams). */
   async upsertEvent(account: AccountContext, calendar: CalendarRef, event: OutboundEvent, current: PushedEventRef | null): Promise<UpsertResult> {
+    const refused = event.conference ? teamsUnavailableReason(calendar.metadata.allowedOnlineMeetingProviders) : null;
+    const result = await this.writeEvent(account, calendar, refused ? { ...event, conference: null } : event, current);
+    if (!event.conference) return written(result.event, result.writes);
+    return { ...written(result.event, result.writes), meeting: refused ? { status: 'unavailable', reason: refused } : graphMeetingOf(result.event) };
+  }
+
+  private async writeEvent(account: AccountContext, calendar: CalendarRef, event: OutboundEvent, current: PushedEventRef | null): Promise<{ event: GraphEvent; writes: number }> {
     const session = this.session(account);
     const client = this.graph(session);
     if (current) {
       try {
-        return written(await this.patch(session, client, current.externalId, event, current.etag), 1);
+        return shown(await this.patch(session, client, current.externalId, event, current.etag), 1);
       } catch (error) {
         const status = graphStatusOf(error);
         // Edited in Outlook since: calbridge owns pushed events, so it is written again.
-        if (status === 412) return written(await this.patch(session, client, current.externalId, event, null), 1);
+        if (status === 412) return shown(await this.patch(session, client, current.externalId, event, null), 1);
         if (status !== 404) throw error;
         // Deleted in Outlook: created again below.
       }
@@ -172,8 +180,8 @@ export class MicrosoftProvider implements CalendarProvider {
     // A retry whose transactionId matched an event of an earlier attempt (its mapping never
     // written) gets that event back: brought up to date, it is adopted without a duplicate.
     const earlier = Number.isFinite(serverNow) && serverNow + 1000 - Date.parse(created.createdDateTime ?? '') > EARLIER_EVENT_AGE_MS;
-    if (!earlier && echoesEvent(created, sent)) return written(created, 1);
-    return written(await this.patch(session, client, created.id, event, created['@odata.etag'] ?? null), 1);
+    if (!earlier && echoesEvent(created, sent)) return shown(created, 1);
+    return shown(await this.patch(session, client, created.id, event, created['@odata.etag'] ?? null), 1);
   }
 
   async deleteEvent(account: AccountContext, calendar: CalendarRef, target: PushTarget): Promise<void> {
@@ -303,6 +311,10 @@ function credentialsFrom(tokens: MicrosoftTokenResponse, refreshToken: string): 
     accessTokenExpiresAt: Date.now() + (Number(tokens.expires_in) || 3600) * 1000,
     scope: tokens.scope ?? null,
   };
+}
+
+function shown(event: GraphEvent, writes: number): { event: GraphEvent; writes: number } {
+  return { event, writes };
 }
 
 function written(event: GraphEvent, writes: number): UpsertResult {
