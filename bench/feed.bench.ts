@@ -4,7 +4,7 @@ import { JobsService } from '@calbridge/scheduling/testing';
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { IncomingMessage, OutgoingHttpHeaders, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { Client } from 'pg';
@@ -24,6 +24,10 @@ const THREADS = 2;
 interface LoadResult {
   rps: number;
   p99: number;
+  /** Requests answered in the run. */
+  requests: number;
+  /** CPU time (user + system, all threads) the server's process spent per request, in µs. */
+  cpuUsPerRequest: number;
   /** Answers wrk counts as neither 2xx nor 3xx. */
   unexpected: number;
   errors: number;
@@ -37,8 +41,11 @@ interface LoadResult {
  * 2. Throughput under `wrk` (C; 2 threads, 50 connections) for a full 200 and for a 304, each
  *    beside a bare Node `http` server in a process of its own answering the same status,
  *    headers and bytes, alternated in rounds so both see the same machine load. Reported:
- *    requests/s and p99 of each, and the ratio api / bare (median over rounds). The api's 304
- *    comes from memory (feed heads kept current by LISTEN/NOTIFY), its 200 from the render cache.
+ *    requests/s, p99 and CPU time per request of each (process.cpuUsage of the api, which runs
+ *    in this process, and of the bare server, asked over IPC), and the ratios api / bare
+ *    (median over rounds). CPU per request depends far less than requests/s on what else runs
+ *    on the machine. The api's 304 comes from memory (feed heads kept current by
+ *    LISTEN/NOTIFY), its 200 from the render cache.
  */
 export async function run(): Promise<Record<string, unknown>> {
   const system = await startBenchSystem({ name: 'feed', prepare: fill });
@@ -126,9 +133,18 @@ export async function run(): Promise<Record<string, unknown>> {
       for (let round = 0; round < ROUNDS; round++) {
         const r = rounds[round];
         const order = round % 2 === 0 ? (['bare', 'api'] as const) : (['api', 'bare'] as const);
-        for (const server of order) r[`${server}${name}`] = await wrk(server === 'api' ? feedUrl : bareUrl, [...headers]);
+        for (const server of order) {
+          const cpu = server === 'api' ? () => Promise.resolve(process.cpuUsage()) : () => cpuOf(bare!);
+          const before = await cpu();
+          const result = await wrk(server === 'api' ? feedUrl : bareUrl, [...headers]);
+          const after = await cpu();
+          result.cpuUsPerRequest = round2((after.user + after.system - before.user - before.system) / result.requests);
+          r[`${server}${name}`] = result;
+        }
+        const [api, b] = [r[`api${name}`], r[`bare${name}`]];
         console.log(
-          `${name} round ${round + 1}: api ${r[`api${name}`].rps.toFixed(0)} / bare ${r[`bare${name}`].rps.toFixed(0)} req/s = ${((r[`api${name}`].rps / r[`bare${name}`].rps) * 100).toFixed(0)}%`,
+          `${name} round ${round + 1}: api ${api.rps.toFixed(0)} / bare ${b.rps.toFixed(0)} req/s = ${((api.rps / b.rps) * 100).toFixed(0)}% | ` +
+            `CPU per request api ${api.cpuUsPerRequest} / bare ${b.cpuUsPerRequest} µs`,
         );
       }
     }
@@ -137,20 +153,30 @@ export async function run(): Promise<Record<string, unknown>> {
       const api = rounds.map((r) => r[`api${name}`]);
       const bareRuns = rounds.map((r) => r[`bare${name}`]);
       const ratio = median(rounds.map((r) => r[`api${name}`].rps / r[`bare${name}`].rps));
+      const cpuRatio = median(rounds.map((r) => r[`bare${name}`].cpuUsPerRequest / r[`api${name}`].cpuUsPerRequest));
       return {
-        api: { rps: median(api.map((a) => a.rps)), p99Ms: median(api.map((a) => a.p99)), unexpected: sum(api.map((a) => a.unexpected)), errors: sum(api.map((a) => a.errors)) },
-        bare: { rps: median(bareRuns.map((a) => a.rps)), p99Ms: median(bareRuns.map((a) => a.p99)) },
+        api: {
+          rps: median(api.map((a) => a.rps)),
+          p99Ms: median(api.map((a) => a.p99)),
+          cpuUsPerRequest: median(api.map((a) => a.cpuUsPerRequest)),
+          unexpected: sum(api.map((a) => a.unexpected)),
+          errors: sum(api.map((a) => a.errors)),
+        },
+        bare: { rps: median(bareRuns.map((a) => a.rps)), p99Ms: median(bareRuns.map((a) => a.p99)), cpuUsPerRequest: median(bareRuns.map((a) => a.cpuUsPerRequest)) },
         ratio,
+        /** bare's CPU per request / the api's (median over rounds): less sensitive to the machine's other load than req/s. */
+        cpuRatio,
       };
     };
     const ok = path('200');
     const notModified = path('304');
-    console.log(
-      `full 200: api ${ok.api.rps.toFixed(0)} req/s p99 ${ok.api.p99Ms} ms | bare ${ok.bare.rps.toFixed(0)} req/s p99 ${ok.bare.p99Ms} ms | ratio ${(ok.ratio * 100).toFixed(0)}% (target >= 70%)`,
-    );
-    console.log(
-      `304:      api ${notModified.api.rps.toFixed(0)} req/s p99 ${notModified.api.p99Ms} ms | bare ${notModified.bare.rps.toFixed(0)} req/s p99 ${notModified.bare.p99Ms} ms | ratio ${(notModified.ratio * 100).toFixed(0)}% (target >= 80%)`,
-    );
+    for (const [label, p, target] of [['full 200', ok, 70], ['304     ', notModified, 80]] as const) {
+      console.log(
+        `${label}: api ${p.api.rps.toFixed(0)} req/s p99 ${p.api.p99Ms} ms | bare ${p.bare.rps.toFixed(0)} req/s p99 ${p.bare.p99Ms} ms | ratio ${(p.ratio * 100).toFixed(0)}% (target >= ${target}%)` +
+          ` | CPU per request api ${p.api.cpuUsPerRequest} / bare ${p.bare.cpuUsPerRequest} µs (bare/api ${(p.cpuRatio * 100).toFixed(0)}%)`,
+      );
+    }
+    console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min)`);
     return {
       jobs: events,
       feedBytes: size,
@@ -158,6 +184,7 @@ export async function run(): Promise<Record<string, unknown>> {
       renderAfterOneChangeMs: changeStats,
       httpPollAfterOneChangeMs: pollStats,
       loadGenerator: `wrk -t${THREADS} -c${CONNECTIONS} -d${SECONDS}s`,
+      loadAverage: loadavg(),
       connections: CONNECTIONS,
       secondsPerRun: SECONDS,
       rounds,
@@ -269,11 +296,20 @@ function pick(headers: IncomingMessage['headers'], names: string[]): OutgoingHtt
 }
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+/** The bare server's CPU time so far (it answers over its IPC channel). */
+function cpuOf(child: ChildProcess): Promise<NodeJS.CpuUsage> {
+  return new Promise((resolve) => {
+    child.once('message', (usage) => resolve(usage as NodeJS.CpuUsage));
+    child.send('cpu');
+  });
+}
 
 /** The bare server in a process of its own; resolves with its port once it listens. */
 function startBare(specFile: string): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(__dirname, 'support', 'bare-server.js'), specFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(__dirname, 'support', 'bare-server.js'), specFile], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -295,10 +331,11 @@ function wrk(url: string, headers: string[] = [], seconds = SECONDS): Promise<Lo
       const p99 = /\s99%\s+([\d.]+)(us|ms|s)\b/.exec(stdout);
       const p99Ms = p99 ? Number(p99[1]) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[p99[2]] : NaN;
       const unexpected = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
+      const requests = Number(/(\d+) requests in/.exec(stdout)?.[1]);
       const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
       const errors = socketErrors ? socketErrors.slice(1).reduce((a, b) => a + Number(b), 0) : 0;
       if (!Number.isFinite(rps)) return reject(new Error(`Could not read wrk's output:\n${stdout}`));
-      resolve({ rps, p99: Math.round(p99Ms * 100) / 100, unexpected, errors });
+      resolve({ rps, p99: Math.round(p99Ms * 100) / 100, requests, cpuUsPerRequest: NaN, unexpected, errors });
     });
   });
 }

@@ -1,7 +1,9 @@
 import { FeedJobsRepository, FeedsRepository, FEED_NOT_FOUND_BODY } from '@calbridge/ical-feed/testing';
 import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
+import { PinoLogger } from 'nestjs-pino';
 import { at } from '../support/factory';
+import { waitFor } from '../support/wait';
 import { TestSystem } from '../support/test-system';
 import { captureLogs } from './support/capture-logs';
 import { eventsOf, feedPath, jobUid, listFeeds, poll, prop, setExpiry } from './support/feeds';
@@ -20,7 +22,10 @@ describe('GET /calendar/:staffId/:token.ics', () => {
 
   beforeAll(async () => {
     logs = captureLogs();
-    system = await TestSystem.start({ listen: true, env: { LOG_LEVEL: 'info', FEED_RATE_LIMIT_FAILURES: '5', FEED_RATE_LIMIT_WINDOW_SECONDS: '600' } });
+    system = await TestSystem.start({
+      listen: true,
+      env: { LOG_LEVEL: 'info', FEED_RATE_LIMIT_FAILURES: '5', FEED_RATE_LIMIT_WINDOW_SECONDS: '600', FEED_NOT_MODIFIED_LOG_SECONDS: '1' },
+    });
     venue = await system.factory.venue({ name: 'Kreuzberg Hair Studio', timezone: 'Europe/Berlin' });
     other = await system.factory.venue({ name: 'Mitte', timezone: 'Europe/Berlin' });
     anna = await system.factory.staff({ name: 'Anna Becker', venueIds: [venue.id, other.id] });
@@ -200,5 +205,42 @@ describe('GET /calendar/:staffId/:token.ics', () => {
     expect(written).toContain('"statusCode":200');
     expect(written).not.toContain(token);
     for (const feed of await listFeeds(system, anna.id)) expect(written).not.toContain(new URL(feed.url).pathname.split('/')[3]);
+  });
+
+  it('logs each answer but a 304 on its own line; 304s as one summary line per interval, each one only at debug', async () => {
+    const { etag } = (await poll(system, path)).headers;
+    const feedLines = (text: string) =>
+      text
+        .split('\n')
+        .filter((line) => line.includes('"context":"FeedRequest"'))
+        .map((line) => JSON.parse(line) as { level: number; msg: string; count?: number; res: { statusCode: number }; req?: { url: string } });
+    const mark = logs.text().length;
+    for (let i = 0; i < 3; i++) expect((await poll(system, path, { 'if-none-match': etag })).status).toBe(304);
+    expect((await poll(system, path)).status).toBe(200);
+    const summed = await waitFor(
+      () => {
+        const lines = feedLines(logs.text().slice(mark)).filter((l) => l.msg === 'feed polls answered 304');
+        const total = lines.reduce((n, l) => n + (l.count ?? 0), 0);
+        expect(total).toBeGreaterThanOrEqual(3);
+        return lines;
+      },
+      { what: 'the summary line of 304s' },
+    );
+    expect(summed.every((l) => l.level === 30 && l.res.statusCode === 304 && l.req === undefined)).toBe(true);
+    const perRequest = feedLines(logs.text().slice(mark)).filter((l) => l.msg === 'request completed');
+    expect(perRequest.map((l) => l.res.statusCode)).toEqual([200]);
+
+    // At debug, every 304 gets its line too (path redacted like any other). The fast path writes
+    // through pino's logger outside any request context, the one a PinoLogger gives there.
+    const root = (await system.app.resolve(PinoLogger)).logger;
+    root.level = 'debug';
+    try {
+      const before = logs.text().length;
+      expect((await poll(system, path, { 'if-none-match': etag })).status).toBe(304);
+      const debug = feedLines(logs.text().slice(before)).filter((l) => l.msg === 'request completed');
+      expect(debug).toEqual([expect.objectContaining({ level: 20, res: { statusCode: 304 }, req: { method: 'GET', url: `/calendar/${anna.id}/[redacted].ics` } })]);
+    } finally {
+      root.level = 'info';
+    }
   });
 });

@@ -42,6 +42,7 @@ export const feedConfig = registerAs('feed', () => {
     rateLimit: { failures: env.FEED_RATE_LIMIT_FAILURES, windowSeconds: env.FEED_RATE_LIMIT_WINDOW_SECONDS },
     cache: { maxBytes: env.FEED_CACHE_MAX_MB * 1024 * 1024, maxEvents: env.FEED_EVENT_CACHE_MAX_ENTRIES },
     fastPath: env.FEED_FAST_PATH,
+    notModifiedLogMs: env.FEED_NOT_MODIFIED_LOG_SECONDS * 1000,
     heads: { maxEntries: env.FEED_HEAD_CACHE_MAX_ENTRIES, maxStalenessMs: env.FEED_HEAD_MAX_STALENESS_MS },
   };
 });

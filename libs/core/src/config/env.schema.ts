@@ -132,6 +132,8 @@ export const envSchema = z
     FEED_CACHE_MAX_MB: int(1, 16_384).default(128),
     FEED_EVENT_CACHE_MAX_ENTRIES: int(0, 10_000_000).default(100_000),
     FEED_FAST_PATH: bool.default('true'),
+    /** The fast path logs 304s as one summary line per this many seconds (each 304 only at debug). */
+    FEED_NOT_MODIFIED_LOG_SECONDS: int(1, 86_400).default(60),
     /** Feed heads kept in memory per api process (staff members); 0 = every poll asks Postgres. */
     FEED_HEAD_CACHE_MAX_ENTRIES: int(0, 10_000_000).default(100_000),
     /** Longest a poll may be answered from memory without proof (a heartbeat through LISTEN/NOTIFY) that it saw every change. */

@@ -9,8 +9,7 @@ export class FeedDayClock {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  today(zone: string): string {
-    const t = this.now();
+  today(zone: string, t = this.now()): string {
     const hit = this.days.get(zone);
     if (hit && t < hit.until && t >= hit.until - 86_400_000 * 2) return hit.day;
     const local = DateTime.fromMillis(t, { zone });

@@ -48,8 +48,8 @@ export class FeedHeadStore implements FeedHeadsEvents, OnModuleInit {
   }
 
   /** The feed's head: from memory when it may answer (synchronously), else from Postgres. */
-  get(staffId: string, venueId: string): FeedHead | null | Promise<FeedHead | null> {
-    if (this.listener.fresh()) {
+  get(staffId: string, venueId: string, now = Date.now()): FeedHead | null | Promise<FeedHead | null> {
+    if (this.listener.fresh(now)) {
       const hit = this.heads.get(staffId)?.get(venueId);
       if (hit) return hit;
     } else {

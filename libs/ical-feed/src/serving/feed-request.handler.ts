@@ -1,5 +1,5 @@
 import { addressBucket, MetricsService, sanitizeUrl } from '@calbridge/core';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { PinoLogger } from 'nestjs-pino';
 import { Counter, Histogram } from 'prom-client';
@@ -13,9 +13,6 @@ import { FeedResolution, FeedServingService } from './feed-serving.service';
 import type { RenderedFeed } from './rendered-feed';
 
 const gzipAsync = promisify(gzip);
-
-/** `/calendar/<staffId>/<token>.ics`, query string ignored. */
-const FEED_PATH = /^\/calendar\/([^/?#]*)\/([^/?#]*)(?:\?.*)?$/;
 
 const CACHE_CONTROL = 'no-cache, must-revalidate, private';
 const NO_STORE = 'no-store';
@@ -45,7 +42,7 @@ interface Prepared {
  * FeedServingService.
  */
 @Injectable()
-export class FeedRequestHandler {
+export class FeedRequestHandler implements OnApplicationShutdown {
   private readonly logger = new Logger(FeedRequestHandler.name);
   private readonly prepared = new WeakMap<RenderedFeed, Prepared>();
   /** Polls by outcome since the last scrape (added to the Prometheus counter when it is collected). */
@@ -53,6 +50,9 @@ export class FeedRequestHandler {
   private readonly pollSeconds: Histogram;
   /** pino, outside any request context (the root logger): for the standalone request log line. */
   private readonly requestLog: PinoLogger['logger'];
+  /** 304s answered standalone since the last summary line (see {@link record}). */
+  private notModifiedSinceSummary = 0;
+  private summaryTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly serving: FeedServingService,
@@ -80,7 +80,7 @@ export class FeedRequestHandler {
     });
     this.pollSeconds = metrics.histogram(
       'calbridge_feed_poll_seconds',
-      'Time to answer a feed poll served before Express (the route is not in calbridge_http_request_duration_seconds then)',
+      'Time to answer a feed poll served before Express that waited (a head from Postgres, a render, gzip, a failure count); polls answered from memory take microseconds and are counted by calbridge_feed_requests_total only',
       [],
       [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     );
@@ -94,31 +94,29 @@ export class FeedRequestHandler {
   /**
    * Answers the request completely; never rejects. `address` gives the client's address (asked
    * only when a failure is counted). Standalone (served before Express): also records the
-   * poll duration and writes the request log line, as Express's middleware would. A poll whose
-   * head and rendering are in memory is answered synchronously (no promise at all).
+   * poll duration and the request log (see {@link record}), as Express's middleware would. A
+   * poll whose head and rendering are in memory is answered synchronously (no promise at all).
    */
   handle(req: IncomingMessage, res: ServerResponse, address: () => string, standalone = false): FeedOutcome | Promise<FeedOutcome> {
-    const started = standalone ? performance.now() : 0;
     let answered: FeedOutcome | Promise<FeedOutcome>;
     try {
       answered = this.answer(req, res, address);
     } catch (error) {
       answered = this.failed(res, error);
     }
-    if (typeof answered === 'string') return this.done(req, res, answered, standalone, started);
+    if (typeof answered === 'string') return this.done(req, res, answered, standalone, -1);
+    // Timed from here: what came before is a few microseconds of synchronous work.
+    const started = standalone ? performance.now() : -1;
     return answered.catch((error: unknown) => this.failed(res, error)).then((outcome) => this.done(req, res, outcome, standalone, started));
   }
 
   private answer(req: IncomingMessage, res: ServerResponse, address: () => string): FeedOutcome | Promise<FeedOutcome> {
-    const match = FEED_PATH.exec(req.url ?? '');
-    const staffId = match?.[1] ?? '';
-    const file = match?.[2] ?? '';
-    const token = file.endsWith('.ics') ? file.slice(0, -4) : '';
-    const claims = match && token ? this.serving.claims(staffId, token) : null;
-    if (!claims) return this.respond(req, res, INVALID_URL, address);
-    const head = this.serving.lookup(staffId, claims);
-    if (head instanceof Promise) return head.then((h) => this.settled(req, res, this.serving.settle(staffId, token, claims, h), address));
-    return this.settled(req, res, this.serving.settle(staffId, token, claims, head), address);
+    const url = this.serving.parse(req.url ?? '');
+    if (!url) return this.respond(req, res, INVALID_URL, address);
+    const now = Date.now();
+    const head = this.serving.lookup(url, now);
+    if (head instanceof Promise) return head.then((h) => this.settled(req, res, this.serving.settle(url, h), address));
+    return this.settled(req, res, this.serving.settle(url, head, now), address);
   }
 
   private settled(
@@ -142,7 +140,7 @@ export class FeedRequestHandler {
 
   private done(req: IncomingMessage, res: ServerResponse, outcome: FeedOutcome, standalone: boolean, started: number): FeedOutcome {
     this.counts[outcome]++;
-    if (standalone) this.record(req, res, started);
+    if (standalone) this.record(req, res, outcome, started);
     return outcome;
   }
 
@@ -198,21 +196,63 @@ export class FeedRequestHandler {
     return 'not_found';
   }
 
-  /** Poll duration and the request log line (token redacted), as Express's middleware would write them. */
-  private record(req: IncomingMessage, res: ServerResponse, started: number): void {
-    const seconds = (performance.now() - started) / 1000;
-    this.pollSeconds.observe(seconds);
-    if (this.requestLog.isLevelEnabled('info')) {
-      this.requestLog.info(
-        {
-          context: 'FeedRequest',
-          req: { method: req.method, url: sanitizeUrl(req.url) },
-          res: { statusCode: res.statusCode },
-          responseTime: Math.round(seconds * 1000),
-        },
-        'request completed',
-      );
+  /**
+   * The request log line (path with the token redacted, core's sanitizeUrl) and, for a poll that
+   * waited (a head from Postgres, a render, gzip, a failure count), its duration. A poll answered
+   * synchronously from memory is not timed: it takes microseconds, well inside the histogram's
+   * first bucket, and calbridge_feed_requests_total counts it.
+   *
+   * Log policy: every answer but a 304 gets its own line at `info` (200, 404, 410, 429, 503).
+   * A 304 is the steady state of every subscribed calendar app (most of all requests) and gets
+   * its own line only at `debug`; at `info` the 304s are summed up in one line per
+   * FEED_NOT_MODIFIED_LOG_SECONDS ("feed polls answered 304", with the count).
+   */
+  private record(req: IncomingMessage, res: ServerResponse, outcome: FeedOutcome, started: number): void {
+    const seconds = started < 0 ? 0 : (performance.now() - started) / 1000;
+    if (started >= 0) this.pollSeconds.observe(seconds);
+    if (outcome === 'not_modified') {
+      if (this.requestLog.isLevelEnabled('debug')) this.logRequest(req, res, seconds, 'debug');
+      else if (this.notModifiedSinceSummary++ === 0) this.scheduleSummary();
+      return;
     }
+    if (this.requestLog.isLevelEnabled('info')) this.logRequest(req, res, seconds, 'info');
+  }
+
+  private logRequest(req: IncomingMessage, res: ServerResponse, seconds: number, level: 'info' | 'debug'): void {
+    this.requestLog[level](
+      {
+        context: 'FeedRequest',
+        req: { method: req.method, url: sanitizeUrl(req.url) },
+        res: { statusCode: res.statusCode },
+        responseTime: Math.round(seconds * 1000),
+      },
+      'request completed',
+    );
+  }
+
+  /** The summary line of 304s, once per interval in which there were any. */
+  private scheduleSummary(): void {
+    if (this.summaryTimer) return;
+    this.summaryTimer = setTimeout(() => {
+      this.summaryTimer = undefined;
+      this.summarize();
+    }, this.config.notModifiedLogMs);
+    this.summaryTimer.unref();
+  }
+
+  private summarize(): void {
+    const count = this.notModifiedSinceSummary;
+    this.notModifiedSinceSummary = 0;
+    if (count && this.requestLog.isLevelEnabled('info')) {
+      this.requestLog.info({ context: 'FeedRequest', res: { statusCode: 304 }, count }, 'feed polls answered 304');
+    }
+  }
+
+  /** The last summary line goes out before the process does. */
+  onApplicationShutdown(): void {
+    clearTimeout(this.summaryTimer);
+    this.summaryTimer = undefined;
+    this.summarize();
   }
 
   private prepare(feed: RenderedFeed): Prepared {

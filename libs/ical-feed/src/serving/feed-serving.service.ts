@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { FeedHead } from '../feeds/feeds.repository';
 import { FeedRenderer } from '../rendering/feed-renderer.service';
-import type { ParsedFeedToken } from '../tokens/feed-token';
-import { FeedTokenService, VerifiedFeedToken } from '../tokens/feed-token.service';
+import { RecentMap } from '../common/recent-map';
+import { FeedTokenService } from '../tokens/feed-token.service';
 import { FeedCache } from './feed-cache';
 import { FeedDayClock } from './feed-day';
 import { FeedHeadStore } from './feed-head-store';
-import { feedId, isAtLeastAsNew, isRenderingOf, RenderedFeed, versionsOf } from './rendered-feed';
-
-export type FeedClaims = VerifiedFeedToken | ParsedFeedToken;
+import { FeedUrl, parseFeedUrl } from './feed-url';
+import { isAtLeastAsNew, isRenderingOf, RenderedFeed, versionsOf } from './rendered-feed';
 
 export type FeedResolution =
   | { kind: 'feed'; id: string; feed: RenderedFeed }
@@ -18,18 +17,26 @@ export type FeedResolution =
 
 const INVALID: FeedResolution = { kind: 'invalid' };
 
+/** Feed URLs remembered once verified (per generation, see RecentMap). */
+const URL_MEMO_ENTRIES = 50_000;
+
 /**
- * From URL parts to the bytes of a feed: structure check (no database), the feed's head (from
- * memory, or one batched lookup), constant-time signature check, expiry, then the cached rendering when it was made
- * from exactly that head, else a render (one at a time per feed; concurrent polls share it).
+ * From a request URL to the bytes of a feed: structure check (no database), the feed's head
+ * (from memory, or one batched lookup), constant-time signature check, expiry, then the cached
+ * rendering when it was made from exactly that head, else a render (one at a time per feed;
+ * concurrent polls share it).
  *
- * The steps are also exposed one by one (claims, lookup, settle) so that the HTTP handler's hot
- * path (a cached poll) creates no promise at all: only a lookup that misses memory is asynchronous.
+ * The steps are also exposed one by one (parse, lookup, settle) so that the HTTP handler's hot
+ * path (a cached poll) creates no promise at all: only a lookup that misses memory is
+ * asynchronous. A URL that verified is remembered taken apart (FeedUrl): its next poll is one
+ * lookup by the raw URL, then map lookups by strings made once.
  */
 @Injectable()
 export class FeedServingService {
   private readonly clock = new FeedDayClock();
   private readonly inflight = new Map<string, Promise<RenderedFeed | null>>();
+  /** Raw URL -> its parts, for URLs that verified (a remembered URL is re-verified every poll). */
+  private readonly urls = new RecentMap<string, FeedUrl>(URL_MEMO_ENTRIES);
 
   constructor(
     private readonly tokens: FeedTokenService,
@@ -39,34 +46,43 @@ export class FeedServingService {
   ) {}
 
   /** All steps: what a feed URL gives right now. */
-  async resolve(staffId: string, token: string, now = Date.now()): Promise<FeedResolution> {
-    const claims = this.claims(staffId, token);
-    if (!claims) return INVALID;
-    return this.settle(staffId, token, claims, await this.lookup(staffId, claims), now);
+  async resolve(rawUrl: string, now = Date.now()): Promise<FeedResolution> {
+    const url = this.parse(rawUrl);
+    if (!url) return INVALID;
+    return this.settle(url, await this.lookup(url, now), now);
   }
 
-  /** Step 1, no database: the URL's claims, or null when it cannot be a feed URL. */
-  claims(staffId: string, token: string): FeedClaims | null {
-    return this.tokens.claims(staffId, token);
+  /** Step 1, no database: the URL taken apart, or null when it cannot be a feed URL. */
+  parse(rawUrl: string): FeedUrl | null {
+    return this.urls.get(rawUrl) ?? parseFeedUrl(rawUrl);
   }
 
   /** Step 2: the feed's head — from memory (synchronously) while it is current, else from Postgres (batched). */
-  lookup(staffId: string, claims: FeedClaims): FeedHead | null | Promise<FeedHead | null> {
-    return this.heads.get(staffId, claims.venueId);
+  lookup(url: FeedUrl, now = Date.now()): FeedHead | null | Promise<FeedHead | null> {
+    return this.heads.get(url.staffId, url.claims.venueId, now);
   }
 
   /** Step 3: verify and answer; synchronous unless the feed has to be rendered. */
-  settle(staffId: string, token: string, claims: FeedClaims, head: FeedHead | null, now = Date.now()): FeedResolution | Promise<FeedResolution> {
-    if (!this.tokens.verify(staffId, token, claims, head?.salt ?? null) || !head) return INVALID;
+  settle(url: FeedUrl, head: FeedHead | null, now = Date.now()): FeedResolution | Promise<FeedResolution> {
+    if (!this.tokens.verify(url.staffId, url.tokenKey, url.claims, head?.salt ?? null) || !head) {
+      if (url.remembered) {
+        url.remembered = false;
+        this.urls.delete(url.raw);
+      }
+      return INVALID;
+    }
+    if (!url.remembered) {
+      url.remembered = true;
+      this.urls.set(url.raw, url);
+    }
+    const { claims, feedId: id } = url;
     if (claims.expiresAt * 1000 <= now) return { kind: 'expired', expiresAt: new Date(claims.expiresAt * 1000) };
-    const id = feedId(staffId, claims.venueId);
-    const day = this.clock.today(head.timezone);
+    const day = this.clock.today(head.timezone, now);
     const cached = this.cache.feeds.get(id);
     if (cached && isRenderingOf(cached, head, day)) return { kind: 'feed', id, feed: cached };
     // The feed vanished between lookup and render (venue left, staff removed): same as unknown.
     return this.fresh(id, head, day).then((feed) => (feed ? { kind: 'feed', id, feed } : INVALID));
   }
-
   /** A rendering at least as new as `head`: a render already under way when it is new enough, else a new one. */
   private async fresh(id: string, head: FeedHead, day: string): Promise<RenderedFeed | null> {
     const wanted = versionsOf(head, day);
