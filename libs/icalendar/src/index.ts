@@ -3,7 +3,8 @@
  * Pure functions, no I/O, no Nest module. Used by the feed (ical-feed), the CalDAV provider
  * (calendar-sync) and email invitations.
  *
- * Render
+ * Render (VEVENT and the VCALENDAR's properties through ical-generator, VTIMEZONEs from
+ * timezones-ical-library, folding by `foldLines`; README, "The iCalendar codec", says why)
  * - `renderEvent(input: VEventInput): RenderedEvent` — one VEVENT as folded CRLF text plus the
  *   TZID it uses. Input: uid, sequence, stamp (DTSTAMP), created/lastModified, start/end (Dates),
  *   allDay (DATE values in `zone`), zone (IANA, aliases fine), utc (force UTC times), summary,

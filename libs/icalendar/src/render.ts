@@ -1,5 +1,14 @@
-import { DateTime } from 'luxon';
-import { escapeText, foldLines, paramValue, uriValue, utcDateTime } from './text';
+import {
+  ICalAttendeeRole,
+  ICalAttendeeStatus,
+  ICalCalendar,
+  ICalCalendarMethod,
+  ICalEvent,
+  ICalEventStatus,
+  ICalEventTransparency,
+} from 'ical-generator';
+import { DateTime, IANAZone } from 'luxon';
+import { escapeText, foldLines, uriValue } from './text';
 import { vtimezoneFor, zoneForm } from './time-zones';
 
 /** A calendar user (RFC 5545 CAL-ADDRESS): written as `mailto:` with an optional CN. */
@@ -71,57 +80,76 @@ export interface VCalendarInput {
 const PROPERTY_NAME = /^[A-Za-z0-9-]+$/;
 export const CALENDAR_END = 'END:VCALENDAR\r\n';
 
-/** Renders one VEVENT (times in the zone's canonical TZID, all-day events as dates). */
+/**
+ * ical-generator formats DTSTAMP, CREATED and LAST-MODIFIED in its calendar's zone: events are
+ * built against this calendar, which has none (so they come out in UTC, `…Z`).
+ */
+const UTC_CALENDAR = new ICalCalendar();
+
+/**
+ * Renders one VEVENT through ical-generator (times in the zone's canonical TZID, all-day events as
+ * dates), folded by the codec. Zone-aware values: luxon DateTimes in the canonical zone (a plain
+ * Date would be written in the process's zone), so aliases (`US/Eastern`) name the zone their
+ * VTIMEZONE declares (`America/New_York`).
+ */
 export function renderEvent(input: VEventInput): RenderedEvent {
   const form = input.allDay || input.utc ? null : zoneForm(input.zone);
   const tzid = form?.kind === 'zoned' ? form.vtimezone.tzid : null;
-  const lines = ['BEGIN:VEVENT', `UID:${escapeText(input.uid)}`];
-  if (input.sequence !== undefined) lines.push(`SEQUENCE:${Math.max(0, Math.trunc(input.sequence))}`);
-  lines.push(`DTSTAMP:${utcDateTime(input.stamp)}`);
-  if (input.allDay) {
-    const date = (d: Date) => DateTime.fromJSDate(d, { zone: input.zone }).toFormat('yyyyMMdd');
-    lines.push(`DTSTART;VALUE=DATE:${date(input.start)}`, `DTEND;VALUE=DATE:${date(input.end)}`);
-  } else if (tzid) {
-    const local = (d: Date) => DateTime.fromJSDate(d, { zone: input.zone }).toFormat("yyyyMMdd'T'HHmmss");
-    lines.push(`DTSTART;TZID=${tzid}:${local(input.start)}`, `DTEND;TZID=${tzid}:${local(input.end)}`);
-  } else {
-    lines.push(`DTSTART:${utcDateTime(input.start)}`, `DTEND:${utcDateTime(input.end)}`);
-  }
-  lines.push(`SUMMARY:${escapeText(input.summary)}`, `TRANSP:${input.transparent ? 'TRANSPARENT' : 'OPAQUE'}`);
-  if (input.location) lines.push(`LOCATION:${escapeText(input.location)}`);
-  if (input.description) lines.push(`DESCRIPTION:${escapeText(input.description)}`);
-  if (input.url) lines.push(`URL;VALUE=URI:${uriValue(input.url)}`);
-  if (input.status) lines.push(`STATUS:${input.status}`);
-  if (input.created) lines.push(`CREATED:${utcDateTime(input.created)}`);
-  if (input.lastModified) lines.push(`LAST-MODIFIED:${utcDateTime(input.lastModified)}`);
-  if (input.organizer) lines.push(`ORGANIZER${userParams(input.organizer)}:${mailto(input.organizer.email)}`);
-  for (const attendee of input.attendees ?? []) {
-    let params = userParams(attendee);
-    if (attendee.role) params += `;ROLE=${attendee.role}`;
-    if (attendee.partstat) params += `;PARTSTAT=${attendee.partstat}`;
-    if (attendee.rsvp !== undefined) params += `;RSVP=${attendee.rsvp ? 'TRUE' : 'FALSE'}`;
-    lines.push(`ATTENDEE${params}:${mailto(attendee.email)}`);
-  }
-  for (const [name, value] of input.properties ?? []) {
+  // (A Zone object spares luxon a validation of the zone's name per value: feeds render thousands.)
+  const zone = tzid ? IANAZone.create(tzid) : input.zone;
+  const at = (d: Date) => (input.allDay || tzid ? DateTime.fromJSDate(d, { zone }) : d);
+  for (const [name] of input.properties ?? []) {
     if (!PROPERTY_NAME.test(name)) throw new Error(`Invalid iCalendar property name ${JSON.stringify(name)}`);
-    lines.push(`${name.toUpperCase()}:${escapeText(value)}`);
   }
-  lines.push('END:VEVENT', '');
-  return { text: foldLines(lines.join('\r\n')), tzid };
+  const event = new ICalEvent(
+    {
+      id: escapeText(input.uid),
+      sequence: Math.max(0, Math.trunc(input.sequence ?? 0)),
+      stamp: input.stamp,
+      start: at(input.start),
+      end: at(input.end),
+      allDay: input.allDay ?? false,
+      timezone: tzid,
+      summary: input.summary,
+      transparency: input.transparent ? ICalEventTransparency.TRANSPARENT : ICalEventTransparency.OPAQUE,
+      location: input.location || null,
+      description: input.description || null,
+      url: input.url ? uriForGenerator(input.url) : null,
+      status: (input.status as ICalEventStatus | null | undefined) ?? null,
+      created: input.created ?? null,
+      lastModified: input.lastModified ?? null,
+      organizer: input.organizer ? { name: userName(input.organizer), email: address(input.organizer.email) } : null,
+      attendees: (input.attendees ?? [])
+        .filter((a) => address(a.email))
+        .map((a) => ({
+          email: address(a.email),
+          name: a.name ? paramText(a.name) || undefined : undefined,
+          role: (a.role as ICalAttendeeRole | undefined) ?? ICalAttendeeRole.REQ,
+          status: a.partstat as ICalAttendeeStatus | undefined,
+          rsvp: a.rsvp,
+        })),
+      x: (input.properties ?? []).map(([name, value]) => [name, value] as [string, string]),
+    },
+    UTC_CALENDAR,
+  );
+  return { text: foldLines(event.toString()), tzid };
 }
 
-/** `BEGIN:VCALENDAR` and the calendar's properties, folded, ending in CRLF. */
+/**
+ * `BEGIN:VCALENDAR` and the calendar's properties (ical-generator's calendar without events),
+ * ending in CRLF. It is given no zone, so it writes no non-standard `TIMEZONE-ID`/`X-WR-TIMEZONE`.
+ */
 export function calendarHead(input: VCalendarInput): string {
-  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', `PRODID:${escapeText(input.prodId)}`, 'CALSCALE:GREGORIAN'];
-  if (input.method) lines.push(`METHOD:${input.method}`);
-  if (input.name) lines.push(`NAME:${escapeText(input.name)}`, `X-WR-CALNAME:${escapeText(input.name)}`);
-  if (input.description) lines.push(`X-WR-CALDESC:${escapeText(input.description)}`);
-  if (input.refreshMinutes) {
-    const ttl = duration(input.refreshMinutes * 60);
-    lines.push(`REFRESH-INTERVAL;VALUE=DURATION:${ttl}`, `X-PUBLISHED-TTL:${ttl}`);
-  }
-  lines.push('');
-  return foldLines(lines.join('\r\n'));
+  const calendar = new ICalCalendar({
+    prodId: escapeText(input.prodId).replace(/^-/, ''),
+    scale: 'GREGORIAN',
+    method: (input.method as ICalCalendarMethod | null | undefined) ?? null,
+    // ical-generator writes these two as given: TEXT-escaped here.
+    name: input.name ? escapeText(input.name) : null,
+    description: input.description ? escapeText(input.description) : null,
+    ttl: input.refreshMinutes ? input.refreshMinutes * 60 : null,
+  });
+  return calendar.toString().slice(0, -'END:VCALENDAR'.length);
 }
 
 /** One VTIMEZONE per TZID (sorted), each ending in CRLF: what the rendered events refer to. */
@@ -142,28 +170,28 @@ export function renderCalendar(calendar: VCalendarInput, events: readonly Render
   return calendarHead(calendar) + vtimezoneBlocks(events.map((e) => e.tzid)) + events.map((e) => e.text).join('') + CALENDAR_END;
 }
 
-function userParams(user: CalendarUser): string {
-  const name = user.name ? paramValue(user.name) : '';
-  return name ? `;CN=${name}` : '';
+/**
+ * A parameter's text (CN): ical-generator quotes it and backslash-escapes `"`, which RFC 5545
+ * parameters cannot carry, so double quotes and control characters are dropped first.
+ */
+function paramText(value: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what is removed
+  return value.replace(/["\x00-\x08\x0a-\x1f\x7f]/g, '').trim();
 }
 
-function mailto(email: string): string {
-  return `mailto:${uriValue(email.trim())}`;
+/** ical-generator always writes a CN: the name, or the address when there is none. */
+function userName(user: CalendarUser): string {
+  return (user.name ? paramText(user.name) : '') || address(user.email);
 }
 
-/** Seconds as an RFC 5545 DURATION (`PT1H`, `P1DT30M`). */
-export function duration(totalSeconds: number): string {
-  let rest = Math.max(0, Math.round(totalSeconds));
-  const days = Math.floor(rest / 86_400);
-  rest -= days * 86_400;
-  const hours = Math.floor(rest / 3_600);
-  rest -= hours * 3_600;
-  const minutes = Math.floor(rest / 60);
-  const seconds = rest - minutes * 60;
-  let time = '';
-  if (hours) time += `${hours}H`;
-  if (minutes) time += `${minutes}M`;
-  if (seconds) time += `${seconds}S`;
-  if (!days && !time) return 'PT0S';
-  return `P${days ? `${days}D` : ''}${time ? `T${time}` : ''}`;
+function address(email: string): string {
+  return uriValue(email.trim());
+}
+
+/**
+ * ical-generator TEXT-escapes the URL (`,` and `;` would gain a backslash a URI cannot have):
+ * they are written percent-encoded instead, after control characters are removed.
+ */
+function uriForGenerator(url: string): string {
+  return uriValue(url).replace(/,/g, '%2C').replace(/;/g, '%3B');
 }

@@ -39,11 +39,6 @@ export interface FeedCalendarInput {
 }
 
 const PRODID = '-//calbridge//ical-feed//EN';
-/** Outlook (and Exchange-based clients) show DATE events as all-day only with these. */
-const ALL_DAY_MARKERS: ReadonlyArray<readonly [string, string]> = [
-  ['X-MICROSOFT-CDO-ALLDAYEVENT', 'TRUE'],
-  ['X-MICROSOFT-MSNCALENDAR-ALLDAYEVENT', 'TRUE'],
-];
 
 /**
  * Renders feeds with the shared iCalendar codec (@calbridge/icalendar). Events are rendered one
@@ -73,7 +68,8 @@ export class FeedBuilder {
       url: input.url,
       status: input.status,
       transparent: !input.busy,
-      properties: input.allDay ? ALL_DAY_MARKERS : undefined,
+      // All-day events also get X-MICROSOFT-CDO-ALLDAYEVENT / X-MICROSOFT-MSNCALENDAR-ALLDAYEVENT
+      // from ical-generator: Outlook (and Exchange-based clients) show DATE events as all-day only with them.
     });
     return { bytes: Buffer.from(text, 'utf8'), tzid };
   }
