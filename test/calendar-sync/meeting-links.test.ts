@@ -6,7 +6,7 @@ import { assertEmulatorTlsTrusted } from '../support/emulators';
 import { SmtpSink } from '../support/smtp-sink';
 import type { TestSystem } from '../support/test-system';
 import { waitFor } from '../support/wait';
-import { connectThroughOAuth, startWebhookDrivenSystem, waitForPushes, waitUntilLive } from './oauth-fixture';
+import { connectThroughOAuth, runTick, startWebhookDrivenSystem, waitForPushes, waitUntilLive } from './oauth-fixture';
 
 /**
  * Meeting links end to end: jobs with `remote.provider` google_meet / teams pushed through the
@@ -162,6 +162,35 @@ describe('meeting links (Google Meet and Teams through the push)', () => {
         ['job.meeting_status_changed', 'pending'],
         ['job.meeting_created', 'created'],
       ]);
+    } finally {
+      google.controls.setConferencing(ALICE, { mode: 'pending' });
+    }
+  });
+
+  it('a meeting still pending after the follow-up reads is looked at again later (the cron picks the row up)', async () => {
+    google.controls.setConferencing(ALICE, { mode: 'pending', pendingReads: 5 });
+    try {
+      const job = await confirmedJob(alice.id, 'google_meet', 'Very slow conference');
+      await waitForMeeting(job.id, 'pending');
+      const row = await waitFor(
+        async () => {
+          const [r] = await system.dataSource.query(
+            `SELECT state, content_hash, attempts, next_attempt_at > now() AS later FROM sync_pushed_events WHERE connection_id = $1 AND job_id = $2`,
+            [aliceConnection, job.id],
+          );
+          if (!r?.later) throw new Error(`row ${JSON.stringify(r)}`);
+          return r;
+        },
+        { what: 'the row to wait for a later look' },
+      );
+      expect(row).toMatchObject({ state: 'pending', content_hash: null });
+      expect((await remoteOf(job.id)).url).toBeNull();
+      // Time passes: the row is due, the cron fallback's tick kicks the push, Google has finished by now.
+      await system.dataSource.query(`UPDATE sync_pushed_events SET next_attempt_at = now() WHERE connection_id = $1 AND job_id = $2`, [aliceConnection, job.id]);
+      await runTick(system);
+      const remote = await waitForMeeting(job.id, 'created');
+      expect(remote.url).toBe(googleEvent(job.id)!.hangoutLink);
+      expect(googleEvent(job.id)!.id).toBe((googleEvent(job.id)!.conferenceData as { createRequest: { requestId: string } }).createRequest.requestId);
     } finally {
       google.controls.setConferencing(ALICE, { mode: 'pending' });
     }
