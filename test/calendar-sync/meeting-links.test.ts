@@ -149,6 +149,17 @@ describe('meeting links (Google Meet and Teams through the push)', () => {
     expect(moved.hangoutLink).toBe(remote.url);
     expect((moved.conferenceData as { conferenceId: string }).conferenceId).toBe(conference.conferenceId);
     expect((await remoteOf(job.id)).url).toBe(remote.url);
+
+    // Handed over to a staff member on Outlook: the job keeps its Meet link, which their event carries
+    // in its text (no Teams meeting asked for); Alice's event goes.
+    await admin().post(`/v1/jobs/${job.id}/assignments`, { staffId: bob.id }).expect(201);
+    await admin().delete(`/v1/jobs/${job.id}/assignments/${alice.id}`).expect(204);
+    await waitForPushes(system, bobConnection, [job.id]);
+    const handedOver = graphEvent(job.id)!;
+    expect(String((handedOver.body as { content: string }).content)).toContain(`Join: ${remote.url}`);
+    expect(handedOver).toMatchObject({ isOnlineMeeting: false, onlineMeeting: null });
+    await waitFor(() => expect(googleEvent(job.id)).toBeUndefined(), { what: "Alice's event to go" });
+    expect(await remoteOf(job.id)).toMatchObject({ url: remote.url, meeting: { status: 'created' } });
   });
 
   it('Google answers "pending": the link is read again until it is there', async () => {
