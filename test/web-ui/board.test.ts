@@ -219,6 +219,18 @@ describe('the dispatcher board in a real browser', () => {
     await panel.getByRole('button', { name: 'Close panel' }).click();
     expect(await page.evaluate('document.activeElement && document.activeElement.getAttribute("data-event-job")')).toBe(job.id);
 
+    // The roster is one Tab stop (the chip last used); arrows move between chips; the next Tab leaves it.
+    await page.getByRole('button', { name: 'Reload' }).focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.getAttribute("data-event-job")')).toBe(job.id);
+    // Maria's Balayage is on the day Highlights came from.
+    await page.keyboard.press(to > from ? 'ArrowLeft' : 'ArrowRight');
+    expect(await page.evaluate('document.activeElement.getAttribute("data-event-job")')).toBe(balayage.id);
+    await page.keyboard.press(to > from ? 'ArrowRight' : 'ArrowLeft');
+    expect(await page.evaluate('document.activeElement.getAttribute("data-event-job")')).toBe(job.id);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.hasAttribute("data-event-job")')).toBe(false);
+
     // A job from the keyboard alone: the toolbar's "New job", for a new customer.
     await page.getByRole('button', { name: 'New job' }).focus();
     await page.keyboard.press('Enter');

@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { Component } from 'preact';
-import { useRef } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { DateTime } from 'luxon';
 import { STATUS_LABEL } from '../ui/parts';
 import { HEALTH_TEXT, UNASSIGNED } from './board-model';
@@ -16,8 +16,8 @@ export interface RosterHandlers {
 
 /**
  * The week view: a roster of lanes (rows) by the venue's days (columns) with a compact chip per
- * job and per busy time. Chips are buttons (Enter opens the job's panel, where everything a drag
- * does can be done from the keyboard); dragging a chip to another cell moves it to that day
+ * job and per busy time. Chips are buttons, the roster one Tab stop with arrow keys between them
+ * (Enter opens the job's panel, where everything a drag does can be done from the keyboard); dragging a chip to another cell moves it to that day
  * (same wall-clock time) and/or that person. Rows off screen are not laid out
  * (`content-visibility`), and a change redraws only the rows it touches.
  */
@@ -80,8 +80,57 @@ export function WeekRoster(props: { rows: RosterLane[]; days: string[]; zone: st
     setOver(null);
   };
 
+  // Keyboard: the roster is one Tab stop (roving tabindex); arrows move between job chips —
+  // up/down within a day (through the lanes), left/right through a lane's days.
+  const root = useRef<HTMLDivElement>(null);
+  const activate = (next: HTMLElement, focus: boolean) => {
+    for (const el of root.current?.querySelectorAll<HTMLElement>('[data-event-job][tabindex="0"]') ?? []) if (el !== next) el.tabIndex = -1;
+    next.tabIndex = 0;
+    if (focus) next.focus();
+  };
+  useEffect(() => {
+    const r = root.current;
+    if (!r || r.querySelector('[data-event-job][tabindex="0"]')) return;
+    const first = r.querySelector<HTMLElement>('[data-event-job]');
+    if (first) first.tabIndex = 0;
+  });
+  const onKeyDown = (e: KeyboardEvent) => {
+    const chip = (e.target as Element).closest?.('[data-event-job]') as HTMLElement | null;
+    const cell = cellOf(chip);
+    const row = cell?.parentElement;
+    if (!chip || !cell || !row) return;
+    const jobs = (el: Element | null | undefined) => [...(el?.querySelectorAll<HTMLElement>('[data-event-job]') ?? [])];
+    const day = cell.getAttribute('data-cell-day');
+    const rows = [...(root.current?.querySelectorAll('[data-lane]') ?? [])];
+    const at = rows.indexOf(row);
+    const inCell = jobs(cell);
+    const i = inCell.indexOf(chip);
+    let next: HTMLElement | undefined;
+    if (e.key === 'ArrowDown') {
+      next = inCell[i + 1];
+      for (let r = at + 1; !next && r < rows.length; r++) next = jobs(rows[r].querySelector(`[data-cell-day="${day}"]`))[0];
+    } else if (e.key === 'ArrowUp') {
+      next = inCell[i - 1];
+      for (let r = at - 1; !next && r >= 0; r--) next = jobs(rows[r].querySelector(`[data-cell-day="${day}"]`)).pop();
+    } else if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+      const cells = [...row.querySelectorAll('[data-cell-day]')];
+      const step = e.key === 'ArrowRight' ? 1 : -1;
+      for (let c = cells.indexOf(cell) + step; !next && c >= 0 && c < cells.length; c += step) next = jobs(cells[c])[0];
+    } else if (e.key === 'Home' || e.key === 'End') {
+      const all = jobs(row);
+      next = e.key === 'Home' ? all[0] : all[all.length - 1];
+    } else return;
+    e.preventDefault();
+    if (next) activate(next, true);
+  };
+  const onFocusIn = (e: FocusEvent) => {
+    const chip = (e.target as Element).closest?.('[data-event-job]') as HTMLElement | null;
+    if (chip && chip.tabIndex !== 0) activate(chip, false);
+  };
+
   return (
     <div
+      ref={root}
       class="roster"
       role="table"
       aria-label="Week by staff member and day"
@@ -91,6 +140,8 @@ export function WeekRoster(props: { rows: RosterLane[]; days: string[]; zone: st
       onDragOver={onDragOver}
       onDrop={onDrop}
       onDragEnd={onDragEnd}
+      onKeyDown={onKeyDown}
+      onFocusIn={onFocusIn}
     >
       <div class="roster-row roster-head" role="row">
         <div class="roster-lane" role="columnheader">
@@ -156,6 +207,7 @@ function chip(item: RosterItem): JSX.Element {
       class={`chip job st-${item.status}${item.conflict ? ' conflict' : ''}`}
       data-event-job={item.id}
       draggable={item.movable}
+      tabIndex={-1}
       title={label}
       aria-label={label}
     >
