@@ -67,6 +67,23 @@ describe('the board read of a venue', () => {
     await system.http().get(`/v1/venues/not-an-id/board`).query(week).set(bearer(token)).expect(400);
   });
 
+  it("reads a day or the week around a date in the venue's zone (what the app asks for before it knows the zone)", async () => {
+    const { venue } = await system.factory.team(1, { timezone: ZONE });
+    const token = system.dispatcherToken(venue.id);
+    const get = (q: Record<string, string>) => system.http().get(`/v1/venues/${venue.id}/board`).query(q).set(bearer(token));
+    // Wednesday 11 March 2026: New York switched to summer time on Sunday the 8th.
+    const week = await get({ view: 'week', date: '2026-03-11' }).expect(200);
+    expect([week.body.from, week.body.to].map((t: string) => t.replace('.000', ''))).toEqual(['2026-03-09T00:00:00-04:00', '2026-03-16T00:00:00-04:00']);
+    const day = await get({ view: 'day', date: '2026-03-08' }).expect(200);
+    expect([day.body.from, day.body.to].map((t: string) => t.replace('.000', ''))).toEqual(['2026-03-08T00:00:00-05:00', '2026-03-09T00:00:00-04:00']);
+    const today = await get({ view: 'day' }).expect(200);
+    expect(Date.parse(today.body.from)).toBeLessThanOrEqual(Date.now());
+    expect(Date.parse(today.body.to)).toBeGreaterThan(Date.now());
+    expect((await get({ view: 'week', date: '2026-02-30' }).expect(400)).body.code).toBe('INVALID_TIME_WINDOW');
+    expect((await get({ view: 'month', date: '2026-03-11' }).expect(400)).body.code).toBeDefined();
+    expect((await get({ view: 'day', from: at(0, '00:00'), to: at(1, '00:00') }).expect(400)).body.code).toBe('INVALID_TIME_WINDOW');
+  });
+
   it('gives the resume point of its own read: a stream from `cursor` delivers what the read missed', async () => {
     const { venue } = await system.factory.team(1);
     const token = system.dispatcherToken(venue.id);

@@ -3,6 +3,8 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api } from './lib/api';
 import { Claims, decodeClaims, isExpired, takeFragment, TOKEN_KEY } from './lib/auth';
 import type { BoardView } from './board/board';
+import { loadCalendar } from './board/day-timeline';
+import { prefetchBoard } from './board/prefetch';
 import { ConnectionsAdmin, StaffAdmin, VenuesAdmin } from './pages/admin';
 import { DispatchHome } from './pages/dispatch';
 import { StaffHome } from './pages/staff';
@@ -138,6 +140,12 @@ const PAGES: Array<{ key: Page; label: string }> = [
 function Home({ api, claims }: { api: Api; claims: Claims }): JSX.Element {
   const [venues, reload] = useLoad(() => api.venues(), [claims.sub, claims.role]);
   const [nav, setNav] = useState(() => readNav(location.hash));
+  // The board's read and (for the day) the scheduler component's chunk start with the venue list.
+  useState(() => {
+    if (claims.role === 'staff' || nav.page !== 'board') return;
+    if (nav.view === 'day') void loadCalendar();
+    if (nav.venueId) prefetchBoard(api, nav.venueId, nav.view, nav.date);
+  });
   useEffect(() => {
     const onHash = () => setNav(readNav(location.hash));
     window.addEventListener('hashchange', onHash);

@@ -10,6 +10,7 @@ import { Badge, Loading, STATUS_LABEL } from '../ui/parts';
 import { ConflictsPanel } from '../pages/dispatch';
 import { buildEvents, buildLanes, reassignment } from './board-model';
 import { DayTimeline, loadCalendar, TimelineHandlers } from './day-timeline';
+import { takePrefetched } from './prefetch';
 import { buildRoster, RosterLane, shiftDays, weekDays } from './roster-model';
 import { RosterHandlers, WeekRoster } from './week-roster';
 import { ConflictDetail, ConflictDialog, PendingConflict } from './conflict-dialog';
@@ -73,7 +74,8 @@ export function Board({ api, venue, view, date, onNavigate }: Props): JSX.Elemen
     const mine = ++loadGeneration.current;
     setState((s) => ({ ...s, loading: true }));
     performance.mark('board:request');
-    const [b, h] = await Promise.allSettled([api.board(venue.id, window.from, window.to), api.connectionsOverview(venue.id)]);
+    const first = mine === 1 ? await takePrefetched(venue.id, view, window.from, window.to) : null;
+    const [b, h] = await Promise.allSettled([first ? Promise.resolve(first) : api.board(venue.id, window.from, window.to), api.connectionsOverview(venue.id)]);
     if (mine !== loadGeneration.current) return;
     performance.mark('board:data');
     setLiveFrom((f) => f ?? { cursor: b.status === 'fulfilled' ? b.value.cursor : null });
@@ -96,7 +98,7 @@ export function Board({ api, venue, view, date, onNavigate }: Props): JSX.Elemen
     else partial.push(`calendar health (${describeError(h.reason)})`);
     setState({ loading: false, error: null, partial });
     setLoadedWindow(window.from + window.to);
-  }, [api, venue, window.from, window.to]);
+  }, [api, venue, view, window.from, window.to]);
   useEffect(() => {
     if (streamGate > 0) void load();
   }, [load, streamGate]);

@@ -83,6 +83,8 @@ export class Api {
   board = (venueId: string, from: string, to: string) => this.request<BoardData>('GET', `/v1/venues/${venueId}/board${query({ from, to })}`);
   searchCustomers = (venueId: string, q: string) => this.request<Customer[]>('GET', `/v1/customers${query({ venueId, q, limit: 10 })}`);
   createCustomer = (body: { venueId: string; firstName: string; lastName: string; email?: string; phone?: string }) => this.request<Customer>('POST', '/v1/customers', body);
+  /** The same read by view (day|week) and date (default: today), the window computed in the venue's zone. */
+  boardAround = (venueId: string, view: 'day' | 'week', date?: string) => this.request<BoardData>('GET', `/v1/venues/${venueId}/board${query({ view, date })}`);
   job = (id: string) => this.request<Job>('GET', `/v1/jobs/${id}`);
   createJob = (body: Record<string, unknown>) => this.request<Job>('POST', '/v1/jobs', body);
   updateJob = (id: string, version: number, body: Record<string, unknown>) =>

@@ -1,4 +1,5 @@
 import { ApiError, formatInZone, Principal } from '@calbridge/core';
+import { DateTime } from 'luxon';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { BlockedSlotsService } from '../blocked-slots/blocked-slots.service';
@@ -30,11 +31,17 @@ export class BoardService {
     @Inject(schedulingConfig.KEY) private readonly config: ConfigType<typeof schedulingConfig>,
   ) {}
 
-  async get(principal: Principal, venueId: string, from?: string, to?: string) {
+  async get(principal: Principal, venueId: string, query: { from?: string; to?: string; view?: 'day' | 'week'; date?: string }) {
     assertCanActInVenue(principal, venueId);
-    const window = parseTimeWindow(from, to, { maxDays: Math.min(MAX_BOARD_DAYS, this.config.maxWindowDays), required: true })!;
+    const byView = query.view !== undefined || query.date !== undefined;
+    if (byView && (query.from !== undefined || query.to !== undefined)) {
+      throw ApiError.badRequest('INVALID_TIME_WINDOW', 'Give from and to, or view and date, not both');
+    }
     const venue = await this.venues.findById(venueId);
     if (!venue) throw ApiError.notFound('VENUE_NOT_FOUND', 'No such venue');
+    let { from, to } = query;
+    if (byView) ({ from, to } = viewWindow(query.view ?? 'day', query.date, venue.timezone));
+    const window = parseTimeWindow(from, to, { maxDays: Math.min(MAX_BOARD_DAYS, this.config.maxWindowDays), required: true })!;
     // The jobs first: their snapshot is the resume point; the reads after it see at least as much.
     const { xmin, jobs } = await this.board.jobs(venueId, window.from, window.to);
     const [staff, blockedSlots, conflicts] = await Promise.all([
@@ -62,4 +69,12 @@ export class BoardService {
       conflicts,
     };
   }
+}
+
+/** A day, or the Monday-to-Sunday week, containing `date` (default: today) in the zone. */
+function viewWindow(view: 'day' | 'week', date: string | undefined, zone: string): { from: string; to: string } {
+  const day = date ? DateTime.fromISO(date, { zone }) : DateTime.now().setZone(zone);
+  if (!day.isValid) throw ApiError.badRequest('INVALID_TIME_WINDOW', 'date must be a calendar date, yyyy-MM-dd');
+  const start = day.startOf(view === 'day' ? 'day' : 'week');
+  return { from: start.toISO()!, to: start.plus(view === 'day' ? { days: 1 } : { weeks: 1 }).toISO()! };
 }
