@@ -210,6 +210,37 @@ describe('outbound URL guard (SSRF)', () => {
     expect(outcomes).toEqual({ closed: neutral, hangsUp: neutral, notHttp: neutral, tlsToPlain: neutral, silent: neutral, noSuchHost: neutral });
   });
 
+  it('status(): the same rules without fetch, no redirect followed, the connection kept alive unless the answer is too long', async () => {
+    let connections = 0;
+    const keepAlive = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(req.url === '/long' ? 200 : 204).end(req.url === '/long' ? 'x'.repeat(200_000) : undefined));
+    });
+    keepAlive.on('connection', () => connections++);
+    const kaPort = await listen(keepAlive, '127.0.0.2');
+    const guard = new OutboundGuard(production, { resolve: async () => ['127.0.0.2'] });
+    const post = (url: string) => guard.status(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+
+    for (let i = 0; i < 3; i++) expect(await post(`http://hooks.example:${kaPort}/ok`)).toBe(204);
+    expect(connections).toBe(1);
+    expect(await post(`http://hooks.example:${kaPort}/long`)).toBe(200);
+    expect(await post(`http://hooks.example:${kaPort}/ok`)).toBe(204);
+    expect(connections).toBe(2);
+
+    expect(await post(`http://127.0.0.2:${port}/to/${encodeURIComponent(`http://127.0.0.1:${port}/`)}`)).toBe(302);
+    await expect(post(`http://127.0.0.1:${port}/`)).rejects.toBeInstanceOf(OutboundUrlRefusedError);
+    const rebound = new OutboundGuard(production, { resolve: async () => ['127.0.0.1'] });
+    await expect(rebound.status(`http://hooks.example:${port}/`, { method: 'POST', headers: {}, body: '' })).rejects.toBeInstanceOf(OutboundUrlRefusedError);
+    expect(victimHits).toHaveLength(0);
+
+    const silent = await listen(
+      createTcpServer(() => undefined),
+      '127.0.0.1',
+    );
+    const dev = new OutboundGuard({ allowPrivateNetworks: true }, { timeoutMs: 300 });
+    await expect(dev.status(`http://127.0.0.1:${silent}/`, { method: 'POST', headers: {}, body: '' })).rejects.toBeInstanceOf(OutboundUnreachableError);
+  });
+
   it("rejects with the caller's own abort reason when the caller aborts", async () => {
     const guard = new OutboundGuard(production);
     const controller = new AbortController();

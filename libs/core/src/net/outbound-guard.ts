@@ -10,6 +10,7 @@
  * await guard.assertAllowed(url);  // the same plus DNS (every address the name resolves to);
  *                                  // throws OutboundUrlRefusedError — use it to validate input (4xx)
  * const res = await guard.fetch(url, { method: 'POST', headers, body });  // a drop-in `fetch`
+ * const status = await guard.status(url, { method: 'POST', headers, body }); // lean: the status only
  * ```
  *
  * `guard.fetch` is what enforces the policy; `assertAllowed` only gives early, friendly input
@@ -175,6 +176,49 @@ export class OutboundGuard {
       }
     }
   };
+
+  /**
+   * A request whose answer is only a status (webhooks), without `fetch`'s Response and streams: the
+   * same checks and pool, no redirect followed, the answer read to its end and discarded (past
+   * `maxBodyBytes` the connection is closed instead) so the socket is reused. Rejects like `fetch`.
+   */
+  status(raw: string, init: { method: string; headers: Record<string, string>; body: string }, maxBodyBytes = 64 * 1024): Promise<number> {
+    const problem = this.problem(raw);
+    if (problem) return Promise.reject(new OutboundUrlRefusedError(problem));
+    const url = new URL(raw);
+    const protocol = url.protocol as 'http:' | 'https:';
+    const body = Buffer.from(init.body, 'utf8');
+    return new Promise<number>((resolve, reject) => {
+      const req = (protocol === 'https:' ? https : http).request(
+        {
+          protocol,
+          hostname: url.hostname.replace(/^\[|\]$/g, ''),
+          port: url.port || undefined,
+          path: `${url.pathname}${url.search}`,
+          method: init.method,
+          headers: { ...init.headers, 'content-length': String(body.length) },
+          agent: this.agents[protocol],
+          lookup: this.lookup,
+        },
+        (res) => {
+          let read = 0;
+          res.on('data', (chunk: Buffer) => {
+            read += chunk.length;
+            if (read > maxBodyBytes) res.destroy();
+          });
+          res.on('close', () => {
+            clearTimeout(timer);
+            const status = res.statusCode ?? 0;
+            if (status < 100 || status > 599) reject(new OutboundUnreachableError({ cause: new Error(`not an HTTP answer (${status})`) }));
+            else resolve(status);
+          });
+        },
+      );
+      const timer = setTimeout(() => req.destroy(new Error('timed out')), this.timeoutMs);
+      req.on('error', (error) => (clearTimeout(timer), reject(error instanceof OutboundUrlRefusedError ? error : new OutboundUnreachableError({ cause: error }))));
+      req.end(body);
+    });
+  }
 
   private send(url: URL, method: string, headers: Headers, body: Buffer | null, signal: AbortSignal, callerSignal?: AbortSignal): Promise<Response> {
     const protocol = url.protocol as 'http:' | 'https:';

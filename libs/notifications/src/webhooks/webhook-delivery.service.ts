@@ -164,7 +164,7 @@ export class WebhookDeliveryService implements BeforeApplicationShutdown {
       if (!this.running) break;
       const attempt = message.attempts + 1;
       const result = await postWebhook(
-        this.guard.fetch,
+        this.guard,
         message.url,
         standardWebhookHeaders(message.secret, webhookMessageId(message.id), Math.floor(Date.now() / 1000), message.body),
         message.body,
