@@ -251,6 +251,20 @@ describe('meeting links (Google Meet and Teams through the push)', () => {
       graph.controls.setOnlineMeetingProviders(bobCalendar, ['teamsForBusiness']);
     }
 
+    // Known at connect time (the calendar list says so): not asked for at all.
+    const CAROL = 'carol@example.com';
+    const carolAccount = graph.controls.addAccount({ email: CAROL, displayName: 'Carol' });
+    graph.controls.setOnlineMeetingProviders(carolAccount.defaultCalendarId, ['skypeForConsumer']);
+    const carol = await system.factory.staff({ venueIds: [venue.id] });
+    const carolConnection = (await connectThroughOAuth(system, 'microsoft', carol.id, CAROL)).connectionId;
+    await waitUntilLive(system, carolConnection);
+    const skype = await confirmedJob(carol.id, 'teams', 'Skype-only calendar');
+    expect((await waitForMeeting(skype.id, 'unavailable')).meeting!.note).toBe(
+      'The Outlook calendar does not offer Teams meetings (allowedOnlineMeetingProviders: skypeForConsumer)',
+    );
+    await waitForPushes(system, carolConnection, [skype.id]);
+    expect(graph.controls.peekEvents(CAROL)).toEqual([expect.objectContaining({ subject: 'Skype-only calendar', isOnlineMeeting: false, onlineMeeting: null })]);
+
     // A Teams meeting asked of a Google calendar: not asked for at all.
     const job = await confirmedJob(alice.id, 'teams', 'Wrong provider');
     const remote = await waitForMeeting(job.id, 'unavailable');
