@@ -7,20 +7,32 @@ import { Client } from 'pg';
  * One Postgres connection of its own for the feed head lookups: every poll of every feed waits
  * for one of these (batched by FeedLookupLoader), so they skip the pool's checkout and TypeORM's
  * per-query work, and run as a named (prepared) statement. Connected on first use, replaced after
- * an error, closed at shutdown. Queries on one connection run one at a time, which is also what
- * batching wants: polls arriving during a lookup join the next one.
+ * an error, closed at shutdown. Queries run one at a time (queued here, see query()), which is
+ * also what batching wants: polls arriving during a lookup join the next one.
  */
 @Injectable()
 export class FeedHeadsConnection implements OnApplicationShutdown {
   private readonly logger = new Logger(FeedHeadsConnection.name);
   private client?: Promise<Client>;
   private closed = false;
+  /** Settles when the last query asked for has. */
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(@Inject(databaseConfig.KEY) private readonly db: ConfigType<typeof databaseConfig>) {}
 
-  async query(name: string, text: string, values: unknown[]): Promise<Array<Record<string, unknown>>> {
-    const client = await this.connect();
-    return (await client.query({ name, text, values })).rows;
+  /**
+   * Runs after every query asked for before it has finished: the batched lookups and the
+   * renderer's head reads (FeedJobsRepository) share the connection, and a pg Client given a
+   * query while one runs queues it itself — deprecated in pg 8 ("client.query() when the client
+   * is already executing a query"), gone in pg 9.
+   */
+  query(name: string, text: string, values: unknown[]): Promise<Array<Record<string, unknown>>> {
+    const run = this.tail.then(async () => {
+      const client = await this.connect();
+      return (await client.query({ name, text, values })).rows;
+    });
+    this.tail = run.catch(() => undefined);
+    return run;
   }
 
   async onApplicationShutdown(): Promise<void> {
