@@ -27,6 +27,9 @@ export type FeedOutcome = (typeof OUTCOMES)[number];
 
 const INVALID_URL: FeedResolution = { kind: 'invalid' };
 
+/** The client's address of a request (asked only when a failure is counted). */
+export type ClientAddress = (req: IncomingMessage) => string;
+
 interface Prepared {
   identity200: OutgoingHttpHeaders;
   identity304: OutgoingHttpHeaders;
@@ -93,11 +96,11 @@ export class FeedRequestHandler implements OnApplicationShutdown {
 
   /**
    * Answers the request completely; never rejects. `address` gives the client's address (asked
-   * only when a failure is counted). Standalone (served before Express): also records the
+   * only when a failure is counted; one function for all requests, no closure per poll). Standalone (served before Express): also records the
    * poll duration and the request log (see {@link record}), as Express's middleware would. A
    * poll whose head and rendering are in memory is answered synchronously (no promise at all).
    */
-  handle(req: IncomingMessage, res: ServerResponse, address: () => string, standalone = false): FeedOutcome | Promise<FeedOutcome> {
+  handle(req: IncomingMessage, res: ServerResponse, address: ClientAddress, standalone = false): FeedOutcome | Promise<FeedOutcome> {
     let answered: FeedOutcome | Promise<FeedOutcome>;
     try {
       answered = this.answer(req, res, address);
@@ -110,7 +113,7 @@ export class FeedRequestHandler implements OnApplicationShutdown {
     return answered.catch((error: unknown) => this.failed(res, error)).then((outcome) => this.done(req, res, outcome, standalone, started));
   }
 
-  private answer(req: IncomingMessage, res: ServerResponse, address: () => string): FeedOutcome | Promise<FeedOutcome> {
+  private answer(req: IncomingMessage, res: ServerResponse, address: ClientAddress): FeedOutcome | Promise<FeedOutcome> {
     const url = this.serving.parse(req.url ?? '');
     if (!url) return this.respond(req, res, INVALID_URL, address);
     const now = Date.now();
@@ -123,7 +126,7 @@ export class FeedRequestHandler implements OnApplicationShutdown {
     req: IncomingMessage,
     res: ServerResponse,
     resolution: FeedResolution | Promise<FeedResolution>,
-    address: () => string,
+    address: ClientAddress,
   ): FeedOutcome | Promise<FeedOutcome> {
     return resolution instanceof Promise ? resolution.then((r) => this.respond(req, res, r, address)) : this.respond(req, res, resolution, address);
   }
@@ -149,9 +152,9 @@ export class FeedRequestHandler implements OnApplicationShutdown {
     req: IncomingMessage,
     res: ServerResponse,
     resolution: FeedResolution,
-    address: () => string,
+    address: ClientAddress,
   ): FeedOutcome | Promise<FeedOutcome> {
-    if (resolution.kind === 'invalid') return this.refuse(res, address());
+    if (resolution.kind === 'invalid') return this.refuse(res, address(req));
     if (resolution.kind === 'expired') {
       this.plain(res, 410, this.goneBody(resolution.expiresAt));
       return 'gone';

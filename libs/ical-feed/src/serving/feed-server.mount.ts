@@ -21,6 +21,7 @@ type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 export class FeedServerMount implements OnApplicationBootstrap {
   private readonly logger = new Logger(FeedServerMount.name);
   private trust?: TrustProxyFn | null;
+  private readonly address = (req: IncomingMessage): string => clientAddress(req, this.trustFn());
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -39,7 +40,7 @@ export class FeedServerMount implements OnApplicationBootstrap {
     server.removeAllListeners('request');
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       if (FeedRequestHandler.handles(req)) {
-        void this.handler.handle(req, res, () => clientAddress(req, this.trustFn()), true);
+        void this.handler.handle(req, res, this.address, true);
         return;
       }
       for (const listener of listeners) listener.call(server, req, res);

@@ -79,7 +79,10 @@ export class FeedServingService {
     if (claims.expiresAt * 1000 <= now) return { kind: 'expired', expiresAt: new Date(claims.expiresAt * 1000) };
     const day = this.clock.today(head.timezone, now);
     const cached = this.cache.feeds.get(id);
-    if (cached && isRenderingOf(cached, head, day)) return { kind: 'feed', id, feed: cached };
+    if (cached && isRenderingOf(cached, head, day)) {
+      if (url.answer?.feed !== cached) url.answer = { kind: 'feed', id, feed: cached };
+      return url.answer;
+    }
     // The feed vanished between lookup and render (venue left, staff removed): same as unknown.
     return this.fresh(id, head, day).then((feed) => (feed ? { kind: 'feed', id, feed } : INVALID));
   }

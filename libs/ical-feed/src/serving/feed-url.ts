@@ -1,7 +1,7 @@
 import { isUuid } from '@calbridge/core';
 import { parseFeedToken, ParsedFeedToken } from '../tokens/feed-token';
 import { feedTokenKey } from '../tokens/feed-token.service';
-import { feedId } from './rendered-feed';
+import { feedId, RenderedFeed } from './rendered-feed';
 
 /** `/calendar/<staffId>/<token>.ics`, query string ignored. */
 const FEED_PATH = /^\/calendar\/([^/?#]*)\/([^/?#]*)(?:\?.*)?$/;
@@ -24,6 +24,8 @@ export interface FeedUrl {
   feedId: string;
   /** Held in FeedServingService's memo of verified URLs (set and cleared there). */
   remembered: boolean;
+  /** The last answer given for this URL, handed out again while it names the same rendering. */
+  answer?: { kind: 'feed'; id: string; feed: RenderedFeed };
 }
 
 /** The URL's parts, or null when it cannot be a feed URL (path shape, staff id, token structure). */

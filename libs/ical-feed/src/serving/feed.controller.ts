@@ -2,6 +2,7 @@ import { Public } from '@calbridge/core';
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { FeedRequestHandler } from './feed-request.handler';
 
 /**
@@ -31,6 +32,11 @@ export class FeedController {
   @ApiResponse({ status: 410, description: 'The URL expired; generate a new one' })
   @ApiResponse({ status: 429, description: 'Too many failed feed requests from this address' })
   async serve(@Param('staffId') _staffId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.handler.handle(req, res, () => req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    await this.handler.handle(req, res, expressAddress);
   }
+}
+
+/** Express's view of the client's address (its `trust proxy` setting applied). */
+function expressAddress(req: IncomingMessage): string {
+  return (req as Request).ip ?? req.socket.remoteAddress ?? 'unknown';
 }

@@ -50,7 +50,11 @@ export class FeedTokenService {
     if (known) {
       // Seen and verified before: valid while the salt is the same one. Salts are random and
       // never come back, so a different salt means the URL was rotated out.
-      if (salt && known.equals(salt)) return true;
+      if (known === salt) return true;
+      if (salt && known.equals(salt)) {
+        this.verified.set(key, salt); // the head was read again: compare by identity from now on
+        return true;
+      }
       this.verified.delete(key);
       feedTokenMac(this.key, { staffId, venueId: claims.venueId, salt: DECOY_SALT, expiresAt: claims.expiresAt });
       return false;
@@ -62,7 +66,9 @@ export class FeedTokenService {
       expiresAt: claims.expiresAt,
     });
     const ok = macMatches(expected, claims.mac) && salt !== null;
-    if (ok) this.verified.set(key, Buffer.from(salt));
+    // The head's own buffer (never written to): while the head stays the same, the check above
+    // is an identity comparison.
+    if (ok) this.verified.set(key, salt);
     return ok;
   }
 }
