@@ -17,6 +17,7 @@ export * from './health/worker-heartbeat';
 export * from './health/health.module';
 export * from './health/health-contributors';
 export * from './queue/known-queues';
+export * from './queue/retry-later';
 export * from './queue/queue-board.module';
 export * from './metrics/metrics.service';
 export * from './metrics/metrics.module';

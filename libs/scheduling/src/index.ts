@@ -35,7 +35,7 @@ export { DemoDataService } from './demo/demo-data.service';
 export { activeJobsStartingSql, busyRangesSql, staffWorksAtVenueSql } from './availability/schedule-sql';
 
 // Domain events (the outbox's messages)
-export { JOB_EVENT_TYPES, SCHEDULING_EVENTS_QUEUE, bookingEvent } from './outbox/domain-events';
+export { BOOKING_EVENT_TYPES, CONNECTION_EVENT_TYPES, JOB_EVENT_TYPES, SCHEDULING_EVENTS_QUEUE, bookingEvent } from './outbox/domain-events';
 export type * from './outbox/domain-events';
 
 // Rules, access checks and presentation shared with the feature libs
@@ -43,7 +43,7 @@ export { actorOf, customerActor, systemActor } from './common/actor';
 export type { Actor } from './common/actor';
 export { assertCanActForStaff, assertCanActInVenue, assertRole, canActInVenue } from './common/access';
 export { parseTimeWindow } from './common/time-window';
-export { IsInstant, Trim } from './common/validators';
+export { IsInstant, PageLimit, Trim } from './common/validators';
 export { calendarStatusOf, isActiveStatus, jobInvitationUid } from './jobs/job-rules';
 export type { JobStatus } from './jobs/job-rules';
 export { toJobView } from './jobs/job.view';

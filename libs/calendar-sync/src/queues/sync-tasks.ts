@@ -1,3 +1,7 @@
+import { retryLaterBackoff } from '@calbridge/core';
+
+export { RetryLaterError } from '@calbridge/core';
+
 /**
  * The calendar sync queues and, per queue, the typed union of its task names and payloads. (Queue
  * work is a "task" here; a "job" is a booking. BullMQ's own types keep their name, `Job`.)
@@ -45,20 +49,6 @@ export function taskId(...parts: Array<string | number>): string {
 }
 
 /**
- * Thrown to have BullMQ retry a job after `delayMs` (the policy's back-off or the provider's
- * Retry-After); read by {@link syncBackoffStrategy}.
- */
-export class RetryLaterError extends Error {
-  constructor(
-    message: string,
-    readonly delayMs: number,
-  ) {
-    super(message);
-    this.name = 'RetryLaterError';
-  }
-}
-
-/**
  * Thrown to put a task back in line until `at` (epoch ms) without spending one of its attempts
  * (the connection backs off, its slots are taken, or the provider named a Retry-After);
  * {@link TaskWorkerHost} moves the task to the delayed set.
@@ -70,9 +60,5 @@ export class PostponeError extends Error {
   }
 }
 
-/** BullMQ custom back-off: the delay the engine asked for, else exponential from one second (capped at 5 minutes). */
-export function syncBackoffStrategy(attemptsMade: number, _type?: string, error?: Error): number {
-  const asked = (error as { delayMs?: unknown } | undefined)?.delayMs;
-  if (typeof asked === 'number' && Number.isFinite(asked) && asked >= 0) return asked;
-  return Math.min(1000 * 2 ** Math.max(0, attemptsMade - 1), 300_000);
-}
+/** The sync queues' back-off: what the engine asked for (RetryLaterError: the policy's delay, Retry-After), else exponential. */
+export const syncBackoffStrategy = retryLaterBackoff;

@@ -36,8 +36,11 @@ const url = (protocols: string[]) =>
 
 const stripTrailingSlash = (v: string): string => v.replace(/\/+$/, '');
 
-/** Job statuses (API.md "Job statuses"); FEED_STATUSES picks which of them a feed shows. */
-export const FEED_JOB_STATUSES = [
+/**
+ * Job statuses (API.md "Job statuses"). Declared here, where the configuration validates
+ * FEED_STATUSES (which of them a feed shows) against them; scheduling's job rules use the same list.
+ */
+export const JOB_STATUSES = [
   'pending',
   'confirmed',
   'contingent',
@@ -51,7 +54,7 @@ export const FEED_JOB_STATUSES = [
 const statusList = z
   .string()
   .transform((v) => [...new Set(v.split(',').map((s) => s.trim()).filter(Boolean))])
-  .pipe(z.array(z.enum(FEED_JOB_STATUSES)).min(1, 'must name at least one job status'));
+  .pipe(z.array(z.enum(JOB_STATUSES)).min(1, 'must name at least one job status'));
 
 export const envSchema = z
   .object({
@@ -122,7 +125,7 @@ export const envSchema = z
     FEED_EXPIRY_WARNING_DAYS: int(0, 365).default(14),
     FEED_WINDOW_PAST_DAYS: int(0, 3650).default(30),
     FEED_WINDOW_FUTURE_DAYS: int(1, 3650).default(365),
-    FEED_STATUSES: statusList.default(FEED_JOB_STATUSES.join(',')),
+    FEED_STATUSES: statusList.default(JOB_STATUSES.join(',')),
     FEED_CANCELLED_POLICY: z.enum(['mark', 'omit']).default('mark'),
     FEED_UTC_ONLY: bool.default('false'),
     FEED_REFRESH_MINUTES: int(5, 1440).default(60),

@@ -1,3 +1,7 @@
+import { retryLaterBackoff } from '@calbridge/core';
+
+export { RetryLaterError } from '@calbridge/core';
+
 /**
  * The notification queues. Outbox events arrive on {@link NOTIFICATION_EVENTS_QUEUE} (registered
  * with scheduling's DomainEventConsumers); {@link WEBHOOK_DELIVERY_QUEUE} runs the webhook sweep
@@ -13,22 +17,8 @@ export type EmailJob = { name: 'email.send'; data: { emailId: string } } | { nam
 /** `webhook.deliver`: tasks of an earlier version (one per message), finished without work. */
 export type WebhookDeliveryJob = { name: 'webhook.deliver'; data: { messageId: string } } | { name: 'webhook.sweep'; data: Record<string, never> };
 
-/** Thrown to have BullMQ retry a task after `delayMs` (read by {@link notificationBackoffStrategy}). */
-export class RetryLaterError extends Error {
-  constructor(
-    message: string,
-    readonly delayMs: number,
-  ) {
-    super(message);
-    this.name = 'RetryLaterError';
-  }
-}
-
-/** BullMQ custom back-off: the delay the task asked for, else exponential from one second (capped at 5 minutes). */
-export function notificationBackoffStrategy(attemptsMade: number, _type?: string, error?: Error): number {
-  if (error instanceof RetryLaterError) return error.delayMs;
-  return Math.min(1000 * 2 ** Math.max(0, attemptsMade - 1), 300_000);
-}
+/** The notification queues' back-off: the delay a task asked for (RetryLaterError), else exponential from one second. */
+export const notificationBackoffStrategy = retryLaterBackoff;
 
 /**
  * When to try a failed webhook message again: the base delay doubling per attempt, capped, and

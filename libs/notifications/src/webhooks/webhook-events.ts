@@ -1,3 +1,4 @@
+import { BOOKING_EVENT_TYPES, CONNECTION_EVENT_TYPES, JOB_EVENT_TYPES } from '@calbridge/scheduling';
 import type { DomainEventMessage, DomainEventType } from '@calbridge/scheduling';
 
 /** The event types a webhook subscription can ask for (API.md "Notifications and conference links"). */
@@ -21,18 +22,11 @@ export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 
 /** The outbox events notifications consume to produce webhook events. */
 export const WEBHOOK_SOURCE_EVENT_TYPES = [
-  'job.created',
-  'job.updated',
-  'job.rescheduled',
-  'job.status_changed',
-  'job.assigned',
-  'job.unassigned',
-  'booking.created',
-  'booking.rescheduled',
-  'booking.cancelled',
+  ...JOB_EVENT_TYPES,
+  ...BOOKING_EVENT_TYPES,
   'conflict.opened',
   'conflict.resolved',
-  'connection.needs_reauth',
+  ...CONNECTION_EVENT_TYPES,
 ] as const satisfies readonly DomainEventType[];
 
 /**

@@ -1,6 +1,7 @@
-import { Transform } from 'class-transformer';
+import { applyDecorators } from '@nestjs/common';
+import { Transform, Type } from 'class-transformer';
 import { isValidTimeZone, parseCalendarDate, parseInstant } from '@calbridge/core';
-import { registerDecorator, ValidationOptions } from 'class-validator';
+import { IsInt, IsOptional, Max, Min, registerDecorator, ValidationOptions } from 'class-validator';
 
 /** ISO 8601 date-time with an explicit offset or Z. */
 export function IsInstant(options?: ValidationOptions): PropertyDecorator {
@@ -44,4 +45,9 @@ export function IsTimeZone(options?: ValidationOptions): PropertyDecorator {
 /** Trims surrounding whitespace from string input (other types pass through to their validators). */
 export function Trim(): PropertyDecorator {
   return Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+}
+
+/** An optional page size (`?limit=`): a whole number from 1 to `max`; query strings arrive as text. */
+export function PageLimit(max = 1000): PropertyDecorator {
+  return applyDecorators(IsOptional(), Type(() => Number), IsInt(), Min(1), Max(max));
 }

@@ -1,15 +1,7 @@
-import { ApiError, isLocalMidnight, parseCalendarDate, parseInstant, startOfLocalDate } from '@calbridge/core';
+import { ApiError, isLocalMidnight, JOB_STATUSES, parseCalendarDate, parseInstant, startOfLocalDate } from '@calbridge/core';
 
-export const JOB_STATUSES = [
-  'pending',
-  'confirmed',
-  'contingent',
-  'seeking_replacement',
-  'arrived',
-  'completed',
-  'cancelled',
-  'no_show',
-] as const;
+export { JOB_STATUSES };
+
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 const INACTIVE: ReadonlySet<JobStatus> = new Set(['cancelled', 'no_show']);

@@ -1,6 +1,6 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { CONFLICT_STATUSES, ConflictStatus } from '../conflict.entity';
+import { PageLimit } from '../../common/validators';
 
 export class ListConflictsQueryDto {
   @IsOptional()
@@ -19,10 +19,6 @@ export class ListConflictsQueryDto {
   @IsIn(CONFLICT_STATUSES)
   status?: ConflictStatus;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @PageLimit()
   limit?: number;
 }

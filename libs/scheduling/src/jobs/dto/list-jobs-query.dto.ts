@@ -1,6 +1,7 @@
-import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { JOB_STATUSES, JobStatus } from '../job-rules';
+import { PageLimit } from '../../common/validators';
 
 export class ListJobsQueryDto {
   @IsOptional()
@@ -26,11 +27,7 @@ export class ListJobsQueryDto {
   @IsIn(JOB_STATUSES, { each: true })
   status?: JobStatus[];
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @PageLimit()
   limit?: number;
 
   /** `nextCursor` of the previous page. */
