@@ -208,8 +208,10 @@ export interface OutboundEvent {
   status: 'confirmed' | 'tentative' | 'cancelled';
   /**
    * The job asks for a meeting the calendar is to create (it has no join link yet). `requestId`
-   * is the event key: one meeting per event, a repeated request is the same request. Null once
-   * the job has its link (which then travels in the description like any remote link).
+   * is the event key plus the job's request token: the same request on every write of this event
+   * (the provider ignores a repeat, so one meeting per event), a new one only when the dispatcher
+   * asks anew. Null once the job has its link (which then travels in the description like any
+   * remote link).
    */
   conference?: ConferenceRequest | null;
   /** Grows with every change (the job version). */

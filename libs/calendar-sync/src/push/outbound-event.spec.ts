@@ -12,6 +12,7 @@ const job = (over: Partial<JobSnapshot> = {}): JobSnapshot => ({
   remoteDetails: null,
   remoteProvider: null,
   meetingStatus: null,
+  meetingRequest: null,
   startsAt: new Date('2026-03-30T08:00:00Z'),
   endsAt: new Date('2026-03-30T09:00:00Z'),
   allDay: false,
@@ -114,6 +115,9 @@ describe('meeting requests', () => {
     expect(plain.conference).toBeNull();
     const wanted = buildOutboundEvent(job({ remoteProvider: 'google_meet', meetingStatus: 'requested' }), target, policy())!;
     expect(wanted.conference).toEqual({ provider: 'google_meet', requestId: plain.key });
+    const again = buildOutboundEvent(job({ remoteProvider: 'google_meet', meetingStatus: 'requested', meetingRequest: 'a1b2' }), target, policy())!;
+    expect(again.conference).toEqual({ provider: 'google_meet', requestId: `${plain.key}-a1b2` });
+    expect(again.contentHash).not.toBe(wanted.contentHash); // a new request is written
     expect(wanted.contentHash).not.toBe(plain.contentHash);
     const { conference: _c, sequence: _s, contentHash: _h, ...content } = plain;
     expect(contentHash(content)).toBe(plain.contentHash); // no conference, no change to the hash

@@ -56,7 +56,7 @@ export function buildOutboundEvent(
     status,
     conference:
       isMeetingProvider(job.remoteProvider) && !job.remoteUrl && status !== 'cancelled'
-        ? { provider: job.remoteProvider, requestId: eventKey(target.connectionId, job.id) }
+        ? { provider: job.remoteProvider, requestId: [eventKey(target.connectionId, job.id), job.meetingRequest].filter(Boolean).join('-') }
         : null,
   };
   return { ...content, sequence: job.version, contentHash: contentHash(content) };
@@ -78,7 +78,7 @@ export function contentHash(content: Omit<OutboundEvent, 'sequence' | 'contentHa
     content.timezone,
     content.status,
     // Only events asking for a meeting hash it (the hashes of all others stay as they were).
-    ...(content.conference ? [`conference:${content.conference.provider}`] : []),
+    ...(content.conference ? [`conference:${content.conference.provider}:${content.conference.requestId}`] : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }

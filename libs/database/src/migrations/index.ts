@@ -11,6 +11,7 @@ import { Calendly1796300001000 } from './1796300001000-calendly';
 import { EmailInvitations1796300002000 } from './1796300002000-email-invitations';
 import { SyncRateLimits1796400000000 } from './1796400000000-sync-rate-limits';
 import { JobMeetingLinks1796500000000 } from './1796500000000-job-meeting-links';
+import { JobMeetingRequest1796500001000 } from './1796500001000-job-meeting-request';
 import { WebhookLanes1796600000000 } from './1796600000000-webhook-lanes';
 
 /** Every migration, in order. New migrations are appended here (the build bundles no globs). */
@@ -28,5 +29,6 @@ export const MIGRATIONS = [
   EmailInvitations1796300002000,
   SyncRateLimits1796400000000,
   JobMeetingLinks1796500000000,
+  JobMeetingRequest1796500001000,
   WebhookLanes1796600000000,
 ];

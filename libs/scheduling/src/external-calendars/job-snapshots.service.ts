@@ -16,6 +16,8 @@ export interface JobSnapshot {
   /** Where the remote link comes from; `google_meet` / `teams` without `remoteUrl`: the calendar is to create it. */
   remoteProvider: RemoteProvider | null;
   meetingStatus: MeetingStatus | null;
+  /** Fresh per meeting request (see RemoteFields). */
+  meetingRequest: string | null;
   startsAt: Date;
   endsAt: Date;
   allDay: boolean;
@@ -76,6 +78,7 @@ function snapshotOf(r: JobRecord): JobSnapshot {
     remoteDetails: r.job.remoteDetails,
     remoteProvider: r.job.remoteProvider,
     meetingStatus: r.job.meetingStatus,
+    meetingRequest: r.job.meetingRequest,
     startsAt: r.job.startsAt,
     endsAt: r.job.endsAt,
     allDay: r.job.allDay,

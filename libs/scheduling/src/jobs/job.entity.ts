@@ -41,6 +41,10 @@ export class Job {
   @Column({ name: 'meeting_note', type: 'text', nullable: true })
   meetingNote: string | null;
 
+  /** Fresh for every new meeting request (part of the conference request id the calendar sees). */
+  @Column({ name: 'meeting_request', type: 'text', nullable: true })
+  meetingRequest: string | null;
+
   @Column({ name: 'starts_at', type: 'timestamptz' })
   startsAt: Date;
 

@@ -35,7 +35,7 @@ export interface OverlappingJob {
 
 const RECORD_SELECT = `
   SELECT j.id, j.venue_id, j.title, j.service, j.customer_id, j.location, j.remote_url, j.remote_details,
-         j.remote_provider, j.meeting_status, j.meeting_note,
+         j.remote_provider, j.meeting_status, j.meeting_note, j.meeting_request,
          j.starts_at, j.ends_at, j.all_day, j.status, j.version, j.created_by, j.created_at, j.updated_at,
          v.timezone, c.first_name AS customer_first_name, c.last_name AS customer_last_name,
          coalesce((SELECT json_agg(json_build_object('staffId', a.staff_id, 'role', a.role, 'assignedAt', a.created_at)
@@ -191,6 +191,7 @@ function toRecord(r: Record<string, unknown>): JobRecord {
     remoteProvider: r.remote_provider ?? null,
     meetingStatus: r.meeting_status ?? null,
     meetingNote: r.meeting_note ?? null,
+    meetingRequest: r.meeting_request ?? null,
     startsAt: new Date(r.starts_at as string),
     endsAt: new Date(r.ends_at as string),
     allDay: r.all_day,

@@ -23,7 +23,7 @@ import { assertRemoteShape, resolveRemote } from './meeting-links';
 import { JobsRepository } from './jobs.repository';
 
 const MAX_LIST_WINDOW_DAYS = 800;
-const NO_REMOTE = { remoteProvider: null, remoteUrl: null, remoteDetails: null, meetingStatus: null, meetingNote: null };
+const NO_REMOTE = { remoteProvider: null, remoteUrl: null, remoteDetails: null, meetingStatus: null, meetingNote: null, meetingRequest: null };
 
 /** Parses `If-Match: "3"`, `W/"3"` or `3`; undefined when absent; 400 when unusable. */
 export function parseIfMatch(header: string | undefined): number | undefined {
@@ -284,6 +284,7 @@ const COMPARED: Array<keyof Job> = [
   'remoteDetails',
   'remoteProvider',
   'meetingStatus',
+  'meetingRequest',
   'startsAt',
   'endsAt',
   'allDay',

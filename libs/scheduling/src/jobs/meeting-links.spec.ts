@@ -24,13 +24,16 @@ describe('applyMeetingReport', () => {
 });
 
 describe('resolveRemote', () => {
-  const none = { remoteProvider: null, remoteUrl: null, remoteDetails: null, meetingStatus: null, meetingNote: null };
+  const none = { remoteProvider: null, remoteUrl: null, remoteDetails: null, meetingStatus: null, meetingNote: null, meetingRequest: null };
   it('a fixed url, a requested meeting, and keeping a meeting when the provider stays', () => {
     expect(resolveRemote(none, { url: 'https://zoom.us/j/1' })).toMatchObject({ remoteProvider: 'url', remoteUrl: 'https://zoom.us/j/1', meetingStatus: null });
-    expect(resolveRemote(none, { provider: 'teams' })).toMatchObject({ remoteProvider: 'teams', remoteUrl: null, meetingStatus: 'requested' });
-    const created = { ...none, remoteProvider: 'teams' as const, remoteUrl: 'https://teams.microsoft.com/l/x', meetingStatus: 'created' as const };
+    expect(resolveRemote(none, { provider: 'teams' }, () => 'r1')).toMatchObject({ remoteProvider: 'teams', remoteUrl: null, meetingStatus: 'requested', meetingRequest: 'r1' });
+    const created = { ...none, remoteProvider: 'teams' as const, remoteUrl: 'https://teams.microsoft.com/l/x', meetingStatus: 'created' as const, meetingRequest: 'r1' };
     expect(resolveRemote(created, { provider: 'teams', details: 'd' })).toEqual({ ...created, remoteDetails: 'd' });
-    expect(resolveRemote(created, { provider: 'google_meet' })).toMatchObject({ remoteUrl: null, meetingStatus: 'requested' });
+    expect(resolveRemote(created, { provider: 'google_meet' }, () => 'r2')).toMatchObject({ remoteUrl: null, meetingStatus: 'requested', meetingRequest: 'r2' });
+    // After the calendar could not create it, repeating the provider asks anew (a fresh request id).
+    const failed = { ...created, remoteUrl: null, meetingStatus: 'unavailable' as const, meetingNote: 'failure' };
+    expect(resolveRemote(failed, { provider: 'teams' }, () => 'r3')).toEqual({ ...none, remoteProvider: 'teams', meetingStatus: 'requested', meetingRequest: 'r3' });
     expect(resolveRemote(created, undefined)).toEqual(created);
     // Only remote fields come back, even when handed a whole job.
     expect(Object.keys(resolveRemote({ ...created, title: 'x' } as typeof created, undefined)).sort()).toEqual(Object.keys(none).sort());

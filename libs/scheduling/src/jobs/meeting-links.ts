@@ -1,4 +1,5 @@
 import { ApiError } from '@calbridge/core';
+import { randomBytes } from 'node:crypto';
 
 /**
  * Where a job's join link comes from: `url` is given by the dispatcher; `google_meet` and
@@ -54,27 +55,38 @@ export function applyMeetingReport(
   return same ? null : next;
 }
 
-/** The job's remote fields after a dispatcher's `remote` (undefined: unchanged; null: none). */
+/** A job's remote columns. */
+export interface RemoteFields extends MeetingFields {
+  remoteDetails: string | null;
+  /** Fresh for each new meeting request: the conference request id is the event key plus it. */
+  meetingRequest: string | null;
+}
+
+/**
+ * The job's remote fields after a dispatcher's `remote` (undefined: unchanged; null: none).
+ * Repeating the provider keeps the meeting (or its pending request); after the calendar could
+ * not create it (`unavailable`), or with another provider, the meeting is asked for anew.
+ */
 export function resolveRemote(
-  current: MeetingFields & { remoteDetails: string | null },
+  current: RemoteFields,
   remote: { provider?: RemoteProvider; url?: string | null; details?: string | null } | null | undefined,
-): MeetingFields & { remoteDetails: string | null } {
+  newRequest: () => string = () => randomBytes(5).toString('hex'),
+): RemoteFields {
+  const none: RemoteFields = { remoteProvider: null, remoteUrl: null, remoteDetails: null, meetingStatus: null, meetingNote: null, meetingRequest: null };
   if (remote === undefined) {
     // Only the remote fields (callers spread the result over a whole job).
-    const { remoteProvider, remoteUrl, remoteDetails, meetingStatus, meetingNote } = current;
-    return { remoteProvider, remoteUrl, remoteDetails, meetingStatus, meetingNote };
+    const { remoteProvider, remoteUrl, remoteDetails, meetingStatus, meetingNote, meetingRequest } = current;
+    return { remoteProvider, remoteUrl, remoteDetails, meetingStatus, meetingNote, meetingRequest };
   }
-  if (remote === null) return { remoteProvider: null, remoteUrl: null, remoteDetails: null, meetingStatus: null, meetingNote: null };
+  if (remote === null) return none;
   const provider = remote.provider ?? 'url';
   const details = remote.details ?? null;
-  if (!isMeetingProvider(provider)) {
-    return { remoteProvider: 'url', remoteUrl: remote.url ?? null, remoteDetails: details, meetingStatus: null, meetingNote: null };
+  if (!isMeetingProvider(provider)) return { ...none, remoteProvider: 'url', remoteUrl: remote.url ?? null, remoteDetails: details };
+  if (current.remoteProvider === provider && current.meetingStatus !== 'unavailable') {
+    const { remoteUrl, meetingStatus, meetingNote, meetingRequest } = current;
+    return { remoteProvider: provider, remoteUrl, remoteDetails: details, meetingStatus, meetingNote, meetingRequest };
   }
-  if (current.remoteProvider === provider) {
-    // The meeting (or its request) stays.
-    return { remoteProvider: provider, remoteUrl: current.remoteUrl, remoteDetails: details, meetingStatus: current.meetingStatus, meetingNote: current.meetingNote };
-  }
-  return { remoteProvider: provider, remoteUrl: null, remoteDetails: details, meetingStatus: 'requested', meetingNote: null };
+  return { ...none, remoteProvider: provider, remoteDetails: details, meetingStatus: 'requested', meetingRequest: newRequest() };
 }
 
 /** A fixed link needs its url; a created one must not carry one (the calendar makes it). */
