@@ -51,6 +51,11 @@ describe('outbound webhooks (Standard Webhooks, Slack)', () => {
       .expect(201);
     expect(created.body).toMatchObject({ id: expect.any(String), url: `${receiver.url}/manage`, format: 'standard', venueIds: [venue.id] });
     expect(created.body.secret).toMatch(/^whsec_[A-Za-z0-9+/=]{44}$/);
+    // Stored sealed (AES-256-GCM, key id), never in plain text.
+    const [stored] = await system.dataSource.query(`SELECT * FROM webhook_subscriptions WHERE id = $1`, [created.body.id]);
+    expect(stored.secret).toBeUndefined();
+    expect(stored.secret_sealed).toMatch(/^v1\.[0-9a-f]{16}\./);
+    expect(JSON.stringify(stored)).not.toContain(created.body.secret.slice(6, 30));
 
     const list = await admin().get('/v1/webhooks').expect(200);
     const listed = list.body.find((w: { id: string }) => w.id === created.body.id);

@@ -32,5 +32,6 @@ export * from './http/graceful-shutdown';
 export * from './http/client-address';
 export * from './http/public-rate-limit.guard';
 export * from './crypto/signed-token';
+export * from './crypto/credentials-cipher';
 export * from './net/ip-address';
 export * from './net/outbound-guard';

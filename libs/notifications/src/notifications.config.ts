@@ -22,6 +22,14 @@ export const notificationsConfig = registerAs('notifications', () => {
       /** How often one worker prunes the delivery log. */
       sweepIntervalMs: 60_000,
     },
+    /** Webhook signing secrets are sealed with the credentials key (earlier keys still open them). */
+    secrets: {
+      key: env.CREDENTIALS_ENCRYPTION_KEY,
+      previousKeys: (env.CREDENTIALS_PREVIOUS_KEYS ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+    },
     calendly: {
       signingKey: env.CALENDLY_WEBHOOK_SIGNING_KEY ?? null,
       toleranceSeconds: env.CALENDLY_WEBHOOK_TOLERANCE_SECONDS,

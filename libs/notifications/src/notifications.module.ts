@@ -14,10 +14,11 @@ import { WebhookDeliveryService } from './webhooks/webhook-delivery.service';
 import { WebhookFanoutService } from './webhooks/webhook-fanout.service';
 import { webhookGuardProvider } from './webhooks/webhook-guard';
 import { WebhookLanesRepository } from './webhooks/webhook-lanes.repository';
+import { WebhookSecrets } from './webhooks/webhook-secrets';
 import { WebhooksRepository } from './webhooks/webhooks.repository';
 import { WebhooksService } from './webhooks/webhooks.service';
 
-const PROVIDERS = [WebhooksRepository, WebhookLanesRepository, WebhooksService, WebhookDeliveryService, WebhookFanoutService, CalendlyInviteesRepository, CalendlyService, EmailRepository, InvitationsService, EmailSenderService, NotificationSettingsService];
+const PROVIDERS = [WebhooksRepository, WebhookLanesRepository, WebhookSecrets, WebhooksService, WebhookDeliveryService, WebhookFanoutService, CalendlyInviteesRepository, CalendlyService, EmailRepository, InvitationsService, EmailSenderService, NotificationSettingsService];
 
 /** Notifications' services, repositories and queue producers (api and worker import the same set). */
 @Module({

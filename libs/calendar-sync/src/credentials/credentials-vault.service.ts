@@ -1,8 +1,8 @@
+import { CredentialsCipher, SealedSecret } from '@calbridge/core';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { ProviderCredentials } from '../providers/calendar-provider';
 import { syncConfig } from '../sync.config';
-import { CredentialsCipher, SealedSecret } from './credentials-cipher';
 
 /** Seals and opens provider credentials; each sealed value is bound to its connection id. */
 @Injectable()

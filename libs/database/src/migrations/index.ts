@@ -13,6 +13,7 @@ import { SyncRateLimits1796400000000 } from './1796400000000-sync-rate-limits';
 import { JobMeetingLinks1796500000000 } from './1796500000000-job-meeting-links';
 import { JobMeetingRequest1796500001000 } from './1796500001000-job-meeting-request';
 import { WebhookLanes1796600000000 } from './1796600000000-webhook-lanes';
+import { WebhookSecretsSealed1796600001000 } from './1796600001000-webhook-secrets-sealed';
 
 /** Every migration, in order. New migrations are appended here (the build bundles no globs). */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   JobMeetingLinks1796500000000,
   JobMeetingRequest1796500001000,
   WebhookLanes1796600000000,
+  WebhookSecretsSealed1796600001000,
 ];

@@ -8,6 +8,7 @@ import { standardWebhookHeaders } from './standard-webhooks';
 import { postWebhook } from './webhook-sender';
 import { WEBHOOK_GUARD } from './webhook-guard';
 import { AttemptOutcome, ClaimedLane, LaneMessage, LaneRelease, WebhookLanesRepository } from './webhook-lanes.repository';
+import { WebhookSecrets } from './webhook-secrets';
 import { WebhooksRepository } from './webhooks.repository';
 
 /** A failed write of outcomes is tried again after this (the leases are renewed meanwhile). */
@@ -55,6 +56,7 @@ export class WebhookDeliveryService implements BeforeApplicationShutdown {
   constructor(
     private readonly lanes: WebhookLanesRepository,
     private readonly webhooks: WebhooksRepository,
+    private readonly secrets: WebhookSecrets,
     @Inject(notificationsConfig.KEY) private readonly config: ConfigType<typeof notificationsConfig>,
     @Inject(WEBHOOK_GUARD) private readonly guard: OutboundGuard,
     metrics: MetricsService,
@@ -166,7 +168,7 @@ export class WebhookDeliveryService implements BeforeApplicationShutdown {
       const result = await postWebhook(
         this.guard,
         message.url,
-        standardWebhookHeaders(message.secret, webhookMessageId(message.id), Math.floor(Date.now() / 1000), message.body),
+        standardWebhookHeaders(this.secrets.open(message.subscriptionId, message.secretSealed), webhookMessageId(message.id), Math.floor(Date.now() / 1000), message.body),
         message.body,
       );
       progress(++sent, null);

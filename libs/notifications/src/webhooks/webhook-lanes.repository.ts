@@ -21,7 +21,8 @@ export interface LaneMessage {
   attempts: number;
   giveUpAt: Date;
   url: string;
-  secret: string;
+  /** The subscription's signing secret, sealed (WebhookSecrets opens it). */
+  secretSealed: string;
 }
 
 /** One delivery attempt, and where it leaves its message. */
@@ -97,7 +98,7 @@ export class WebhookLanesRepository {
   async pendingOf(lanes: ClaimedLane[], perLane: number): Promise<LaneMessage[]> {
     if (!lanes.length) return [];
     const rows = await this.dataSource.query(
-      `SELECT m.id, m.subscription_id, m.lane_key, m.body, m.attempts, m.give_up_at, s.url, s.secret
+      `SELECT m.id, m.subscription_id, m.lane_key, m.body, m.attempts, m.give_up_at, s.url, s.secret_sealed
          FROM unnest($1::uuid[], $2::text[]) AS c(subscription_id, lane_key)
          JOIN webhook_subscriptions s ON s.id = c.subscription_id AND s.deleted_at IS NULL
          CROSS JOIN LATERAL (
@@ -117,7 +118,7 @@ export class WebhookLanesRepository {
         attempts: r.attempts as number,
         giveUpAt: r.give_up_at as Date,
         url: r.url as string,
-        secret: r.secret as string,
+        secretSealed: r.secret_sealed as string,
       }),
     );
   }

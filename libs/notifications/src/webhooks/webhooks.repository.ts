@@ -10,7 +10,6 @@ export interface WebhookSubscription {
   events: WebhookEventType[];
   venueIds: string[];
   format: WebhookFormat;
-  secret: string;
   createdBy: string | null;
   createdAt: Date;
 }
@@ -39,19 +38,19 @@ export interface DeliveryAttemptRow {
   messageStatus: string;
 }
 
-const SUBSCRIPTION_COLUMNS = `id, url, events, venue_ids, format, secret, created_by, created_at`;
+const SUBSCRIPTION_COLUMNS = `id, url, events, venue_ids, format, created_by, created_at`;
 
 @Injectable()
 export class WebhooksRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async insertSubscription(
-    data: Pick<WebhookSubscription, 'url' | 'events' | 'venueIds' | 'format' | 'secret' | 'createdBy'>,
+    data: Pick<WebhookSubscription, 'id' | 'url' | 'events' | 'venueIds' | 'format' | 'createdBy'> & { secretSealed: string },
   ): Promise<WebhookSubscription> {
     const [row] = await this.dataSource.query(
-      `INSERT INTO webhook_subscriptions (url, events, venue_ids, format, secret, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${SUBSCRIPTION_COLUMNS}`,
-      [data.url, data.events, data.venueIds, data.format, data.secret, data.createdBy],
+      `INSERT INTO webhook_subscriptions (id, url, events, venue_ids, format, secret_sealed, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${SUBSCRIPTION_COLUMNS}`,
+      [data.id, data.url, data.events, data.venueIds, data.format, data.secretSealed, data.createdBy],
     );
     return toSubscription(row);
   }
@@ -170,7 +169,6 @@ function toSubscription(r: Record<string, unknown>): WebhookSubscription {
     events: r.events as WebhookEventType[],
     venueIds: r.venue_ids as string[],
     format: r.format as WebhookFormat,
-    secret: r.secret as string,
     createdBy: r.created_by as string | null,
     createdAt: r.created_at as Date,
   };

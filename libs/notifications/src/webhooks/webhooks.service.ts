@@ -2,7 +2,9 @@ import { ApiError, OutboundGuard, OutboundUrlRefusedError, Principal } from '@ca
 import { VenuesRepository } from '@calbridge/scheduling';
 import { Inject, Injectable } from '@nestjs/common';
 import type { CreateWebhookDto, ListDeliveriesQueryDto } from './dto/create-webhook.dto';
+import { randomUUID } from 'node:crypto';
 import { generateWebhookSecret } from './standard-webhooks';
+import { WebhookSecrets } from './webhook-secrets';
 import { webhookMessageId } from './webhook-delivery.service';
 import { WEBHOOK_GUARD } from './webhook-guard';
 import { WebhookSubscription, WebhooksRepository } from './webhooks.repository';
@@ -38,6 +40,7 @@ export class WebhooksService {
   constructor(
     private readonly webhooks: WebhooksRepository,
     private readonly venues: VenuesRepository,
+    private readonly secrets: WebhookSecrets,
     @Inject(WEBHOOK_GUARD) private readonly guard: OutboundGuard,
   ) {}
 
@@ -55,15 +58,19 @@ export class WebhooksService {
       const missing = venueIds.filter((id) => !found.has(id));
       if (missing.length) throw ApiError.unprocessable('VENUE_NOT_FOUND', 'Unknown venue ids', { venueIds: missing });
     }
+    // Shown to the caller once, here; stored sealed.
+    const id = randomUUID();
+    const secret = generateWebhookSecret();
     const created = await this.webhooks.insertSubscription({
+      id,
       url: dto.url,
       events: dto.events,
       venueIds,
       format: dto.format ?? 'standard',
-      secret: generateWebhookSecret(),
+      secretSealed: this.secrets.seal(id, secret),
       createdBy: principal.subject,
     });
-    return { ...toView(created), secret: created.secret };
+    return { ...toView(created), secret };
   }
 
   async list(): Promise<WebhookView[]> {

@@ -17,7 +17,8 @@ export function keyIdOf(key: Buffer): string {
 }
 
 /**
- * AES-256-GCM envelope for credentials at rest. The current key encrypts; earlier keys still
+ * AES-256-GCM envelope for credentials at rest (calendar connections' credentials, webhook signing
+ * secrets), keyed by CREDENTIALS_ENCRYPTION_KEY. The current key encrypts; earlier keys still
  * decrypt (rotation: deploy a new key with the old one in CREDENTIALS_PREVIOUS_KEYS, secrets are
  * re-sealed with the new key as they are used). The associated data binds a secret to its
  * row, so a sealed value copied onto another connection does not open.
