@@ -1,5 +1,5 @@
 import { RedisService } from '@calbridge/core';
-import { FeedHeadsConnection, FeedHeadsListener, FeedRenderer, FeedsRepository } from '@calbridge/ical-feed/testing';
+import { FeedCache, FeedHeadsConnection, FeedHeadsListener, FeedRenderer, FeedsRepository } from '@calbridge/ical-feed/testing';
 import { waitFor } from '../support/wait';
 import { at } from '../support/factory';
 import { TestSystem } from '../support/test-system';
@@ -83,6 +83,31 @@ describe('feed caching and freshness', () => {
       expect(redis).not.toHaveBeenCalled();
     } finally {
       for (const spy of [render, heads, lookups, poolQuery, dataSourceQuery, redis]) spy.mockRestore();
+    }
+  });
+
+  it('answers 304 without rendering when the rendering left the cache, and renders again once something changed', async () => {
+    const cache = system.get<FeedCache>(FeedCache);
+    etag = (await poll(system, path)).headers.etag;
+    const gzipEtag = (await poll(system, path, { 'accept-encoding': 'gzip' })).headers.etag;
+    cache.feeds.clear();
+    const render = renders();
+    try {
+      const plain = await poll(system, path, { 'if-none-match': etag });
+      expect(plain.status).toBe(304);
+      expect(plain.headers.etag).toBe(etag);
+      expect(plain.headers['last-modified']).toBeDefined();
+      const zipped = await poll(system, path, { 'accept-encoding': 'gzip', 'if-none-match': gzipEtag });
+      expect(zipped.status).toBe(304);
+      expect(zipped.headers.etag).toBe(gzipEtag);
+      expect((await poll(system, path, { 'if-none-match': '"something-else"' })).status).toBe(200); // this one renders
+      expect(render).toHaveBeenCalledTimes(1);
+      cache.feeds.clear();
+      await admin.patch(`/v1/jobs/${jobs[1].id}`, { title: 'Appointment 2 (moved room)' }).expect(200);
+      expect(await next()).toContain('Appointment 2 (moved room)');
+      expect(render).toHaveBeenCalledTimes(2);
+    } finally {
+      render.mockRestore();
     }
   });
 

@@ -10,7 +10,10 @@ import { feedConfig } from '../ical-feed.config';
 import { FeedCache } from './feed-cache';
 import { FeedFailureLimiter } from './feed-failure-limiter.service';
 import { FeedResolution, FeedServingService } from './feed-serving.service';
-import type { RenderedFeed } from './rendered-feed';
+import { noneMatch } from './if-none-match';
+import { FeedValidator, gzipEtagOf, RenderedFeed } from './rendered-feed';
+
+export { noneMatch };
 
 const gzipAsync = promisify(gzip);
 
@@ -118,8 +121,9 @@ export class FeedRequestHandler implements OnApplicationShutdown {
     if (!url) return this.respond(req, res, INVALID_URL, address);
     const now = Date.now();
     const head = this.serving.lookup(url, now);
-    if (head instanceof Promise) return head.then((h) => this.settled(req, res, this.serving.settle(url, h), address));
-    return this.settled(req, res, this.serving.settle(url, head, now), address);
+    const ifNoneMatch = req.headers['if-none-match'];
+    if (head instanceof Promise) return head.then((h) => this.settled(req, res, this.serving.settle(url, h, Date.now(), ifNoneMatch), address));
+    return this.settled(req, res, this.serving.settle(url, head, now, ifNoneMatch), address);
   }
 
   private settled(
@@ -158,6 +162,11 @@ export class FeedRequestHandler implements OnApplicationShutdown {
     if (resolution.kind === 'expired') {
       this.plain(res, 410, this.goneBody(resolution.expiresAt));
       return 'gone';
+    }
+    if (resolution.kind === 'not_modified') {
+      res.writeHead(304, notModifiedHeaders(resolution.validator, acceptsGzip(req.headers['accept-encoding'])));
+      res.end();
+      return 'not_modified';
     }
     const feed = resolution.feed;
     const prepared = this.prepare(feed);
@@ -261,8 +270,8 @@ export class FeedRequestHandler implements OnApplicationShutdown {
   private prepare(feed: RenderedFeed): Prepared {
     let p = this.prepared.get(feed);
     if (!p) {
-      const common = { 'Cache-Control': CACHE_CONTROL, 'Last-Modified': feed.lastModified, Vary: 'Accept-Encoding' };
-      const gzipEtag = `${feed.etag.slice(0, -1)}-gz"`;
+      const common = commonHeaders(feed);
+      const gzipEtag = gzipEtagOf(feed.etag);
       p = {
         identity200: {
           'Content-Type': 'text/calendar; charset=utf-8',
@@ -310,6 +319,15 @@ export class FeedRequestHandler implements OnApplicationShutdown {
   }
 }
 
+function commonHeaders(v: { lastModified: string }): OutgoingHttpHeaders {
+  return { 'Cache-Control': CACHE_CONTROL, 'Last-Modified': v.lastModified, Vary: 'Accept-Encoding' };
+}
+
+/** The 304 of a rendering no longer in memory: the same headers as from a cached one. */
+function notModifiedHeaders(v: FeedValidator, gzip: boolean): OutgoingHttpHeaders {
+  return { ETag: gzip ? gzipEtagOf(v.etag) : v.etag, ...commonHeaders(v) };
+}
+
 /** gzip listed in Accept-Encoding with a non-zero q (or `*`). */
 export function acceptsGzip(header: string | string[] | undefined): boolean {
   if (!header) return false;
@@ -320,18 +338,6 @@ export function acceptsGzip(header: string | string[] | undefined): boolean {
     if (coding !== 'gzip' && coding !== 'x-gzip' && coding !== '*') continue;
     const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
     if (!q || Number(q.slice(2)) > 0) return true;
-  }
-  return false;
-}
-
-/** If-None-Match (weak comparison, RFC 9110 §13.1.2): true when it names either representation's ETag, or is `*`. */
-export function noneMatch(header: string | string[] | undefined, etag: string, gzipEtag: string): boolean {
-  if (!header) return false;
-  const value = Array.isArray(header) ? header.join(',') : header;
-  if (value === etag || value === gzipEtag) return true;
-  for (const raw of value.split(',')) {
-    const tag = raw.trim().replace(/^W\//, '');
-    if (tag === '*' || tag === etag || tag === gzipEtag) return true;
   }
   return false;
 }

@@ -7,10 +7,13 @@ import { FeedCache } from './feed-cache';
 import { FeedDayClock } from './feed-day';
 import { FeedHeadStore } from './feed-head-store';
 import { FeedUrl, parseFeedUrl } from './feed-url';
-import { isAtLeastAsNew, isRenderingOf, RenderedFeed, versionsOf } from './rendered-feed';
+import { noneMatch } from './if-none-match';
+import { FeedValidator, gzipEtagOf, isAtLeastAsNew, isRenderingOf, RenderedFeed, versionsOf } from './rendered-feed';
 
 export type FeedResolution =
   | { kind: 'feed'; id: string; feed: RenderedFeed }
+  /** Asked with an If-None-Match that names the current rendering, whose bytes are not in memory. */
+  | { kind: 'not_modified'; id: string; validator: FeedValidator }
   /** Malformed, unknown, badly signed, rotated or for a venue the person left: all the same to the caller. */
   | { kind: 'invalid' }
   | { kind: 'expired'; expiresAt: Date };
@@ -63,7 +66,7 @@ export class FeedServingService {
   }
 
   /** Step 3: verify and answer; synchronous unless the feed has to be rendered. */
-  settle(url: FeedUrl, head: FeedHead | null, now = Date.now()): FeedResolution | Promise<FeedResolution> {
+  settle(url: FeedUrl, head: FeedHead | null, now = Date.now(), ifNoneMatch?: string): FeedResolution | Promise<FeedResolution> {
     if (!this.tokens.verify(url.staffId, url.tokenKey, url.claims, head?.salt ?? null) || !head) {
       if (url.remembered) {
         url.remembered = false;
@@ -82,6 +85,13 @@ export class FeedServingService {
     if (cached && isRenderingOf(cached, head, day)) {
       if (url.answer?.feed !== cached) url.answer = { kind: 'feed', id, feed: cached };
       return url.answer;
+    }
+    // Evicted, but the poll already has it: a 304 needs its validators, not its bytes.
+    if (ifNoneMatch) {
+      const validator = this.cache.validators.get(id);
+      if (validator && isRenderingOf(validator, head, day) && noneMatch(ifNoneMatch, validator.etag, gzipEtagOf(validator.etag))) {
+        return { kind: 'not_modified', id, validator };
+      }
     }
     // The feed vanished between lookup and render (venue left, staff removed): same as unknown.
     return this.fresh(id, head, day).then((feed) => (feed ? { kind: 'feed', id, feed } : INVALID));

@@ -54,8 +54,23 @@ export function renderingSource(head: FeedHead, day: string): RenderingSource {
   };
 }
 
+/**
+ * What a conditional request needs of a rendering, kept after its bytes left the cache: a few
+ * hundred bytes against the feed's kilobytes to megabytes.
+ */
+export interface FeedValidator {
+  source: RenderingSource;
+  etag: string;
+  lastModified: string;
+}
+
+/** The ETag of the gzipped representation of a rendering with ETag `etag`. */
+export function gzipEtagOf(etag: string): string {
+  return `${etag.slice(0, -1)}-gz"`;
+}
+
 /** True when `feed` was rendered from exactly this head on this day (a cached poll's check: no allocation). */
-export function isRenderingOf(feed: RenderedFeed, head: FeedHead, day: string): boolean {
+export function isRenderingOf(feed: { source: RenderingSource }, head: FeedHead, day: string): boolean {
   const s = feed.source;
   return (
     s.scheduleVersion === head.scheduleVersion &&
