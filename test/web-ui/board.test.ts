@@ -216,7 +216,8 @@ describe('the dispatcher board in a real browser', () => {
     await panel.getByLabel('Title').waitFor();
     expect(await page.evaluate('document.activeElement && document.activeElement.closest("[role=dialog]") !== null')).toBe(true);
     await expect(panel.getByLabel(/^Starts/).inputValue()).resolves.toBe(new Date(Date.parse(at(1 + to - from, '14:00', ZONE))).toISOString().slice(0, 10) + 'T14:00');
-    await panel.getByRole('button', { name: 'Close panel' }).click();
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
     expect(await page.evaluate('document.activeElement && document.activeElement.getAttribute("data-event-job")')).toBe(job.id);
 
     // The roster is one Tab stop (the chip last used); arrows move between chips; the next Tab leaves it.

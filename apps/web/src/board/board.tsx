@@ -188,6 +188,9 @@ export function Board({ api, venue, view, date, onNavigate }: Props): JSX.Elemen
       },
       onReset: () => setStreamGate((g) => g + 1),
       onEvent: (e) => {
+        // When each change reached the board (read by the benchmark; a bounded number kept).
+        if (performance.getEntriesByName('live:event', 'mark').length > 500) performance.clearMarks('live:event');
+        performance.mark('live:event', { detail: { type: e.type, id: e.slotId ?? e.jobId ?? e.id } });
         if (e.type.startsWith('job.') || e.type.startsWith('assignment.')) pendingJobs.add(e.jobId ?? e.id);
         else if (e.type.startsWith('blocked_slot.')) {
           pendingKinds.add('slots');

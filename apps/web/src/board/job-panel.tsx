@@ -281,7 +281,20 @@ function DraftFields({ draft, setDraft, zone, withStatus }: { draft: JobDraft; s
 
 function Panel(props: { title: string; onClose: () => void; dataJob?: string; children: ComponentChildren }): JSX.Element {
   return (
-    <div class="panel" role="dialog" aria-modal="false" aria-labelledby="panel-title" data-panel-job={props.dataJob}>
+    <div
+      class="panel"
+      role="dialog"
+      aria-modal="false"
+      aria-labelledby="panel-title"
+      data-panel-job={props.dataJob}
+      onKeyDown={(e) => {
+        // Escape closes the panel (focus goes back to what opened it).
+        if (e.key === 'Escape' && !e.defaultPrevented) {
+          e.preventDefault();
+          props.onClose();
+        }
+      }}
+    >
       <div class="row panel-head">
         <h3 id="panel-title" class="ellipsis">
           {props.title}

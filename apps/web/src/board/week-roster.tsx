@@ -171,7 +171,9 @@ class RosterRow extends Component<{ row: RosterLane }> {
     return (
       <div class="roster-row" role="row" data-lane={lane.id}>
         <div class="roster-lane" role="rowheader">
-          <span class="lane-name">{lane.name}</span>
+          <span class="lane-name" title={lane.name}>
+            {lane.name}
+          </span>
           {lane.id !== UNASSIGNED && (
             <span class={`health h-${lane.health}`} data-health={lane.health} title={lane.healthDetail ? `${HEALTH_TEXT[lane.health]} (${lane.healthDetail})` : HEALTH_TEXT[lane.health]}>
               <span class="sr-only">{HEALTH_TEXT[lane.health]}</span>
