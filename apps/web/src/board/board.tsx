@@ -592,7 +592,7 @@ function Agenda(props: {
         </button>
       )}
       {jobs.size === 0 ? (
-        <p class="empty">{props.loading ? 'Loading…' : 'No jobs in this range. Select a time in a lane to create one.'}</p>
+        <p class="empty">{props.loading ? 'Loading…' : `No jobs in this range. ${props.view === 'day' ? 'Select a time in a lane' : 'Click an empty cell'} or use New job to create one.`}</p>
       ) : (
         items && <ul class="plain">{items}</ul>
       )}
