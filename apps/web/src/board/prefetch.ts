@@ -1,4 +1,5 @@
 import type { Api } from '../lib/api';
+import { TOKEN_KEY } from '../lib/auth';
 import type { BoardData } from '../lib/types';
 
 /**
@@ -8,8 +9,11 @@ import type { BoardData } from '../lib/types';
  */
 const started = new Map<string, Promise<BoardData>>();
 
+/** Per session token too: a read made for one signed-in user is never handed to the next. */
+const keyOf = (venueId: string, view: string) => `${sessionStorage.getItem(TOKEN_KEY) ?? ''}|${venueId}|${view}`;
+
 export function prefetchBoard(api: Api, venueId: string, view: 'day' | 'week', date: string): void {
-  const key = `${venueId}|${view}`;
+  const key = keyOf(venueId, view);
   if (started.has(key)) return;
   const read = api.boardAround(venueId, view, date || undefined);
   read.catch(() => undefined); // the board reads again itself if this failed
@@ -18,7 +22,7 @@ export function prefetchBoard(api: Api, venueId: string, view: 'day' | 'week', d
 
 /** The prefetched read for this venue and view, if any (once), when it covers exactly [from, to). */
 export async function takePrefetched(venueId: string, view: 'day' | 'week', from: string, to: string): Promise<BoardData | null> {
-  const key = `${venueId}|${view}`;
+  const key = keyOf(venueId, view);
   const read = started.get(key);
   if (!read) return null;
   started.delete(key);
