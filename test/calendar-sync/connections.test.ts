@@ -11,7 +11,7 @@ describe('calendar connections (CalDAV, Radicale)', () => {
   let system: TestSystem;
   let venue: { id: string };
   let otherVenue: { id: string };
-  let carol: { id: string };
+  let carol: { id: string; name: string };
   let dave: { id: string };
   const serverUrl = () => `${radicale.url}/`;
 
@@ -79,6 +79,16 @@ describe('calendar connections (CalDAV, Radicale)', () => {
 
     await system.http(system.dispatcherToken(venue.id)).get(`/v1/connections/${carolConn.id}/calendars`).expect(403);
     await waitForPull(system, carolConn.id, 0, 'the first sync');
+  });
+
+  it('the connections overview lists the connection under its staff member and venues, to admins and that venue\'s dispatchers', async () => {
+    const expected = { id: carolConn.id, staffId: carol.id, staffName: carol.name, venueIds: [venue.id], provider: 'caldav', accountEmail: 'carol' };
+    const forVenue = (await system.http(system.dispatcherToken(venue.id)).get(`/v1/connections?venueId=${venue.id}`).expect(200)).body;
+    expect(forVenue).toEqual([expect.objectContaining(expected)]);
+    // Without venueId a dispatcher gets their venues (a sync may have moved lastSyncedAt meanwhile).
+    expect((await system.http(system.dispatcherToken(venue.id)).get('/v1/connections').expect(200)).body).toEqual([expect.objectContaining(expected)]);
+    expect((await system.http(system.adminToken()).get('/v1/connections').expect(200)).body).toContainEqual(expect.objectContaining(expected));
+    expect((await system.http(system.adminToken()).get(`/v1/connections?venueId=${otherVenue.id}`).expect(200)).body).toEqual([]);
   });
 
   it('PATCH moves the push calendar (the pushed event follows) and stops pulling a calendar (its slots go at once)', async () => {

@@ -1,8 +1,8 @@
 /**
  * @calbridge/scheduling — venues, staff, customers, jobs, assignments, blocked slots, conflicts,
  * availability, audit and the outbox. The door: the Nest modules apps compose, the services and
- * repositories the feature libs call (each table has one owner: the others change scheduling's
- * rows only through these), the SQL fragments booking's availability statement embeds, and the
+ * repositories the feature libs call (each table has one owner: the others read and change
+ * scheduling's rows only through these), the SQL fragments other libs' statements embed, and the
  * public types and rules. Everything else is internal (tests and benchmarks use `./testing`).
  */
 
@@ -29,10 +29,15 @@ export { BlockedSlotsService } from './blocked-slots/blocked-slots.service';
 export { ConflictsService } from './conflicts/conflicts.service';
 export { ExternalSlots } from './external-calendars/external-slots.service';
 export { JobSnapshots } from './external-calendars/job-snapshots.service';
+export { CalendarJobs } from './external-calendars/calendar-jobs.service';
 export { DemoDataService } from './demo/demo-data.service';
 
-// SQL fragments booking's one availability statement embeds (scheduling keeps them beside its tables)
+// SQL fragments other libs embed in their own statements where one of their tables meets one of
+// scheduling's (booking's availability statement, the feed head lookup, the connections overview):
+// the statement stays one, the layout of scheduling's tables stays here
 export { activeJobsStartingSql, busyRangesSql, staffWorksAtVenueSql } from './availability/schedule-sql';
+export { staffBelongsToAnyVenueSql, staffBelongsToVenueSql, staffRowSql, staffVenueIdsSql } from './staff/staff-sql';
+export { venueRowSql } from './venues/venue-sql';
 
 // Domain events (the outbox's messages)
 export { BOOKING_EVENT_TYPES, CONNECTION_EVENT_TYPES, JOB_EVENT_TYPES, SCHEDULING_EVENTS_QUEUE, bookingEvent } from './outbox/domain-events';
@@ -57,4 +62,5 @@ export { CreateCustomerDto } from './customers/dto/create-customer.dto';
 export type { JobRecord } from './jobs/jobs.repository';
 export type { SlotChanges } from './external-calendars/external-slots.service';
 export type { JobSnapshot } from './external-calendars/job-snapshots.service';
+export type { CalendarJob } from './external-calendars/calendar-jobs.service';
 export type { DemoData } from './demo/demo-data.service';

@@ -1,3 +1,4 @@
+import { staffBelongsToAnyVenueSql, staffRowSql, staffVenueIdsSql } from '@calbridge/scheduling';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -14,7 +15,12 @@ export interface ConnectionOverviewRow {
   lastError: string | null;
 }
 
-/** Connections across staff (admin overview, the board's per-lane health), never credentials. */
+/**
+ * Connections across staff (admin overview, the board's per-lane health), never credentials.
+ * `sync_connections` is this lib's table; the staff member's name and venues are scheduling's and
+ * come in through its SQL fragments, so the overview (filtered by venue, ordered by name) stays
+ * one statement.
+ */
 @Injectable()
 export class ConnectionsOverviewRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -22,13 +28,13 @@ export class ConnectionsOverviewRepository {
   /** Live connections of staff at any of `venueIds` (null: everyone), worst status first. */
   async list(venueIds: string[] | null): Promise<ConnectionOverviewRow[]> {
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT c.id, c.staff_id, s.name AS staff_name, c.provider, c.account_email, c.status, c.last_synced_at, c.last_error,
-              ARRAY(SELECT sv.venue_id::text FROM staff_venues sv WHERE sv.staff_id = c.staff_id ORDER BY sv.venue_id) AS venue_ids
+      `SELECT c.id, c.staff_id, s.staff_name, c.provider, c.account_email, c.status, c.last_synced_at, c.last_error,
+              ${staffVenueIdsSql('c.staff_id')} AS venue_ids
          FROM sync_connections c
-         JOIN staff s ON s.id = c.staff_id
+         JOIN LATERAL (${staffRowSql('c.staff_id')}) s ON true
         WHERE c.status <> 'disconnected'
-          AND ($1::uuid[] IS NULL OR EXISTS (SELECT 1 FROM staff_venues sv WHERE sv.staff_id = c.staff_id AND sv.venue_id = ANY($1::uuid[])))
-        ORDER BY CASE c.status WHEN 'needs_reauth' THEN 0 WHEN 'error' THEN 1 WHEN 'syncing' THEN 2 ELSE 3 END, s.name, c.account_email`,
+          AND ($1::uuid[] IS NULL OR ${staffBelongsToAnyVenueSql('c.staff_id', '$1::uuid[]')})
+        ORDER BY CASE c.status WHEN 'needs_reauth' THEN 0 WHEN 'error' THEN 1 WHEN 'syncing' THEN 2 ELSE 3 END, s.staff_name, c.account_email`,
       [venueIds],
     );
     return rows.map((r) => ({

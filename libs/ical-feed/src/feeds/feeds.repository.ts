@@ -1,4 +1,5 @@
 import { rowsOf } from '@calbridge/database';
+import { staffBelongsToVenueSql, staffRowSql, venueRowSql } from '@calbridge/scheduling';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -31,7 +32,7 @@ export interface FeedHead {
   expiresAt: Date;
   /** Last change of the feed's own settings (salt, client names). */
   feedUpdatedAt: Date;
-  /** staff.schedule_version: grows in the transaction of every change to this person's jobs. */
+  /** The staff member's schedule version: grows in the transaction of every change to this person's jobs. */
   scheduleVersion: string;
   staffName: string;
   venueName: string;
@@ -43,15 +44,24 @@ export interface FeedKey {
   venueId: string;
 }
 
-const RECORD_COLUMNS = `f.staff_id, f.venue_id, v.name AS venue_name, f.salt, f.include_client_names, f.version,
+/*
+ * `staff_feeds` is this lib's table; the staff member's name and schedule version, the venue's
+ * name and zone, and venue membership are scheduling's. They come in through scheduling's SQL
+ * fragments rather than a second query: the head lookup is the one statement every poll waits
+ * for (a prepared statement, batched), and one round trip must stay one. The fragments are
+ * primary-key lateral joins, which Postgres plans as the plain joins they replace.
+ */
+const RECORD_COLUMNS = `f.staff_id, f.venue_id, v.venue_name, f.salt, f.include_client_names, f.version,
   f.expires_at, f.created_at, f.updated_at, f.rotated_at`;
+
+const JOIN_VENUE = `JOIN LATERAL (${venueRowSql('f.venue_id')}) v ON true`;
 
 const HEAD_SELECT = `
   SELECT f.staff_id, f.venue_id, f.salt, f.version, f.include_client_names, f.expires_at, f.updated_at,
-         s.schedule_version, s.name AS staff_name, v.name AS venue_name, v.timezone
+         s.schedule_version, s.staff_name, v.venue_name, v.timezone
     FROM staff_feeds f
-    JOIN staff s ON s.id = f.staff_id
-    JOIN venues v ON v.id = f.venue_id`;
+    JOIN LATERAL (${staffRowSql('f.staff_id')}) s ON true
+    ${JOIN_VENUE}`;
 
 const HEADS_BY_KEYS = `${HEAD_SELECT}
     JOIN unnest($1::uuid[], $2::uuid[]) AS k(staff_id, venue_id)
@@ -74,7 +84,7 @@ export class FeedsRepository {
       `INSERT INTO staff_feeds (staff_id, venue_id, salt, expires_at)
        SELECT $1, t.venue_id, t.salt, $4
          FROM unnest($2::uuid[], $3::bytea[]) AS t(venue_id, salt)
-        WHERE EXISTS (SELECT 1 FROM staff_venues sv WHERE sv.staff_id = $1 AND sv.venue_id = t.venue_id)
+        WHERE ${staffBelongsToVenueSql('$1', 't.venue_id')}
        ON CONFLICT (staff_id, venue_id) DO NOTHING`,
       [staffId, feeds.map((f) => f.venueId), feeds.map((f) => f.salt), expiresAt],
     );
@@ -82,8 +92,8 @@ export class FeedsRepository {
 
   async list(staffId: string, em: EntityManager = this.dataSource.manager): Promise<StaffFeedRecord[]> {
     const rows = await em.query(
-      `SELECT ${RECORD_COLUMNS} FROM staff_feeds f JOIN venues v ON v.id = f.venue_id
-        WHERE f.staff_id = $1 ORDER BY v.name, f.venue_id`,
+      `SELECT ${RECORD_COLUMNS} FROM staff_feeds f ${JOIN_VENUE}
+        WHERE f.staff_id = $1 ORDER BY v.venue_name, f.venue_id`,
       [staffId],
     );
     return rows.map(toRecord);
@@ -91,7 +101,7 @@ export class FeedsRepository {
 
   async find(em: EntityManager, staffId: string, venueId: string): Promise<StaffFeedRecord | null> {
     const rows = await em.query(
-      `SELECT ${RECORD_COLUMNS} FROM staff_feeds f JOIN venues v ON v.id = f.venue_id
+      `SELECT ${RECORD_COLUMNS} FROM staff_feeds f ${JOIN_VENUE}
         WHERE f.staff_id = $1 AND f.venue_id = $2`,
       [staffId, venueId],
     );

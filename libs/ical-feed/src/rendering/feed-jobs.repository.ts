@@ -1,29 +1,12 @@
-import type { JobStatus } from '@calbridge/scheduling';
+import { CalendarJob, CalendarJobs, JobStatus } from '@calbridge/scheduling';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { FeedHead, FeedsRepository } from '../feeds/feeds.repository';
 
-/** A job as a feed shows it. Client names come out of the database only when the feed shows them, and only as "first name + initial". */
-export interface FeedJobRow {
-  id: string;
-  version: number;
-  title: string;
-  service: string | null;
-  location: string | null;
-  remoteUrl: string | null;
-  remoteDetails: string | null;
-  startsAt: Date;
-  endsAt: Date;
-  allDay: boolean;
-  status: JobStatus;
-  createdAt: Date;
-  updatedAt: Date;
-  clientFirstName: string | null;
-  clientLastInitial: string | null;
-  /** Everyone on the job, lead first: JSON `[{name, role}]` as Postgres wrote it (parsed only when the job is rendered). */
-  teamJson: string | null;
-}
+/**
+ * A job as a feed shows it: scheduling's read for subscribed calendars (client names only when
+ * the feed shows them, and only as "first name + initial"; the team as JSON text).
+ */
+export type FeedJobRow = CalendarJob;
 
 export interface TeamMember {
   name: string;
@@ -40,43 +23,15 @@ export interface FeedSnapshot {
 }
 
 /**
- * Instants as epoch milliseconds and the team as JSON text: 2,000 rows parse several
- * times faster that way (no date parsing, no JSON parsing of jobs whose event is cached).
- * Teams are aggregated in one grouped pass (a subquery per job costs twice as much).
+ * What rendering a feed reads: its head (this lib's `staff_feeds`, with the names and zone
+ * scheduling lends it) and its jobs (scheduling's tables, read through scheduling's CalendarJobs:
+ * each table has one owning lib).
  */
-const JOBS_IN_WINDOW = `WITH mine AS (
-     SELECT a.job_id FROM job_assignments a
-      WHERE a.staff_id = $1 AND a.starts_at < $4 AND a.ends_at > $3
-   ), team AS (
-     SELECT t.job_id,
-            json_agg(json_build_object('name', s.name, 'role', t.role) ORDER BY t.role <> 'lead', s.name, s.id)::text AS team
-       FROM mine m
-       JOIN job_assignments t ON t.job_id = m.job_id
-       JOIN staff s ON s.id = t.staff_id
-      GROUP BY t.job_id
-   )
-   SELECT j.id, j.version, j.title, j.service, j.location, j.remote_url, j.remote_details,
-          (extract(epoch FROM j.starts_at) * 1000)::float8 AS starts_ms,
-          (extract(epoch FROM j.ends_at) * 1000)::float8 AS ends_ms,
-          j.all_day, j.status,
-          (extract(epoch FROM j.created_at) * 1000)::float8 AS created_ms,
-          (extract(epoch FROM j.updated_at) * 1000)::float8 AS updated_ms,
-          CASE WHEN $6 THEN c.first_name END AS client_first_name,
-          CASE WHEN $6 THEN left(btrim(c.last_name), 1) END AS client_last_initial,
-          team.team
-     FROM mine m
-     JOIN jobs j ON j.id = m.job_id
-     LEFT JOIN team ON team.job_id = j.id
-     LEFT JOIN customers c ON c.id = j.customer_id
-    WHERE j.venue_id = $2 AND j.status = ANY($5::text[])
-    ORDER BY j.starts_at, j.id`;
-
-/** Reads over the scheduling tables for rendering a feed. */
 @Injectable()
 export class FeedJobsRepository {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly feeds: FeedsRepository,
+    private readonly calendarJobs: CalendarJobs,
   ) {}
 
   /**
@@ -88,31 +43,7 @@ export class FeedJobsRepository {
   async snapshot(staffId: string, venueId: string, from: Date, to: Date, statuses: JobStatus[]): Promise<FeedSnapshot | null> {
     const [head] = await this.feeds.heads([{ staffId, venueId }]);
     if (!head) return null;
-    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      JOBS_IN_WINDOW,
-      [staffId, venueId, from, to, statuses, head.includeClientNames],
-    );
-    return { head, jobs: rows.map(toJobRow) };
+    const jobs = await this.calendarJobs.inWindow({ staffId, venueId, from, to, statuses, includeClientNames: head.includeClientNames });
+    return { head, jobs };
   }
-}
-
-function toJobRow(r: Record<string, unknown>): FeedJobRow {
-  return {
-    id: r.id as string,
-    version: Number(r.version),
-    title: r.title as string,
-    service: (r.service as string | null) ?? null,
-    location: (r.location as string | null) ?? null,
-    remoteUrl: (r.remote_url as string | null) ?? null,
-    remoteDetails: (r.remote_details as string | null) ?? null,
-    startsAt: new Date(r.starts_ms as number),
-    endsAt: new Date(r.ends_ms as number),
-    allDay: r.all_day as boolean,
-    status: r.status as JobStatus,
-    createdAt: new Date(r.created_ms as number),
-    updatedAt: new Date(r.updated_ms as number),
-    clientFirstName: (r.client_first_name as string | null) ?? null,
-    clientLastInitial: (r.client_last_initial as string | null) ?? null,
-    teamJson: (r.team as string | null) ?? null,
-  };
 }
