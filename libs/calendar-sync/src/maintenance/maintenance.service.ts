@@ -61,7 +61,7 @@ export class MaintenanceService implements OnModuleDestroy {
     const duePushes = await this.ledger.connectionsWithDueWork(FAN_OUT_LIMIT);
     let pulls = 0;
     for (const id of duePulls) {
-      pulls += await this.each('pull', id, () => this.queues.requestPull(id, { full: false, refetch: false, reason: 'tick' }, `t${bucket}`));
+      pulls += await this.each('pull', id, () => this.queues.requestTickPull(id, `t${bucket}`));
     }
     let pushes = 0;
     for (const id of duePushes) pushes += await this.each('push', id, () => this.queues.kickPush([id], 'tick', `t${bucket}`));

@@ -51,6 +51,19 @@ export class SyncQueues {
   }
 
   /**
+   * The cron fallback's pull (task id per tick). Deduplicated per connection: while the pull an
+   * earlier tick queued has not finished (waiting behind busy workers, or running), the
+   * connection stays due but a tick adds nothing; the first tick after it finished queues the next.
+   */
+  async requestTickPull(connectionId: string, dedupe: string): Promise<void> {
+    const data: PullTask['data'] = { connectionId, full: false, refetch: false, reason: 'tick' };
+    await this.pull.add('pull.connection' satisfies PullTask['name'], data, {
+      ...this.options(taskId('pull', connectionId, dedupe)),
+      deduplication: { id: taskId('pull-tick', connectionId) },
+    });
+  }
+
+  /**
    * A pull woken by a push notification. Deduplicated per connection: while one waits, more
    * notifications change nothing; one arriving while it runs queues exactly one more (it may
    * have listed the calendar before that change), so a burst costs a pull or two and loses nothing.
