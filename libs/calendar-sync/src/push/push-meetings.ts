@@ -34,21 +34,22 @@ export class PushMeetings {
     };
   }
 
-  /** Records the outcome on the job; a pending meeting is looked at again (bounded), then given up. */
-  async settle(
-    target: { connectionId: string; jobId: string; attempts: number },
-    conference: ConferenceRequest,
-    outcome: MeetingOutcome | undefined,
-  ): Promise<void> {
+  /**
+   * Records the outcome on the job, before the mapping is written: should that fail, the row
+   * stays due and the next attempt (the same request, adopted or ignored by the provider) reports
+   * again. True when the meeting is still being created and the event is to be looked at again.
+   */
+  async settle(target: { jobId: string; attempts: number }, conference: ConferenceRequest, outcome: MeetingOutcome | undefined): Promise<boolean> {
     let result: MeetingOutcome = outcome ?? { status: 'unavailable', reason: 'The calendar answered without the meeting' };
-    if (result.status === 'pending') {
-      if (target.attempts < MAX_RECHECKS) {
-        await this.ledger.recheckLater(target.connectionId, target.jobId, target.attempts + 1, RECHECK_BASE_MS * 2 ** target.attempts);
-      } else {
-        result = { status: 'unavailable', reason: 'The calendar did not finish creating the meeting' };
-      }
-    }
+    const recheck = result.status === 'pending' && target.attempts < MAX_RECHECKS;
+    if (result.status === 'pending' && !recheck) result = { status: 'unavailable', reason: 'The calendar did not finish creating the meeting' };
     const changed = await this.meetings.record(target.jobId, { provider: conference.provider, ...result });
-    if (changed) this.logger.log({ jobId: target.jobId, connectionId: target.connectionId, meeting: result.status }, 'Meeting link state recorded');
+    if (changed) this.logger.log({ jobId: target.jobId, meeting: result.status }, 'Meeting link state recorded');
+    return recheck;
+  }
+
+  /** After the mapping: the event is written again later (bounded, doubling delays). */
+  recheckLater(target: { connectionId: string; jobId: string; attempts: number }): Promise<void> {
+    return this.ledger.recheckLater(target.connectionId, target.jobId, target.attempts + 1, RECHECK_BASE_MS * 2 ** target.attempts);
   }
 }

@@ -173,6 +173,8 @@ export class PushService {
     const current = row.externalId ? { externalId: row.externalId, etag: row.etag } : null;
     const fitted = this.meetings.fit(provider, desired);
     const written = await this.registry.call(provider, () => provider.upsertEvent(account, target, fitted.event, current));
+    const meeting = { connectionId: connection.id, jobId: row.jobId, attempts: row.attempts };
+    const recheck = desired.conference ? await this.meetings.settle(meeting, desired.conference, fitted.outcome ?? written.meeting) : false;
     await this.ledger.recordWrite(connection.id, row.jobId, {
       externalId: written.externalId,
       etag: written.etag,
@@ -181,9 +183,7 @@ export class PushService {
       calendarId: pushCalendar.id,
       calendarExternalId: pushCalendar.externalId,
     });
-    if (desired.conference) {
-      await this.meetings.settle({ connectionId: connection.id, jobId: row.jobId, attempts: row.attempts }, desired.conference, fitted.outcome ?? written.meeting);
-    }
+    if (recheck) await this.meetings.recheckLater(meeting);
     return written.writes > 0 ? 'written' : 'unchanged';
   }
 

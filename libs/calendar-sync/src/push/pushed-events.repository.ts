@@ -151,13 +151,15 @@ export class PushedEventsRepository {
 
   /**
    * The provider is still creating the event's meeting: the event is written again (the same
-   * request, which the provider ignores, answering with the meeting's state) after `delayMs`.
+   * request, which the provider ignores, answering with the meeting's state) after `delayMs` —
+   * or at once when a newer version was asked for meanwhile (it is due anyway).
    */
   async recheckLater(connectionId: string, jobId: string, attempts: number, delayMs: number): Promise<void> {
     await this.dataSource.query(
       `UPDATE sync_pushed_events
           SET state = 'pending', content_hash = NULL, attempts = $3, updated_at = now(),
-              next_attempt_at = now() + make_interval(secs => $4::int / 1000.0)
+              next_attempt_at = CASE WHEN desired_version > coalesce(pushed_version, 0) THEN now()
+                                     ELSE now() + make_interval(secs => $4::int / 1000.0) END
         WHERE connection_id = $1 AND job_id = $2`,
       [connectionId, jobId, attempts, Math.round(delayMs)],
     );
