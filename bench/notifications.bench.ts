@@ -57,6 +57,7 @@ export async function runWebhooks(): Promise<Record<string, unknown>> {
     };
 
     const total = RATE_PER_SECOND * SECONDS;
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const inFlight: Array<Promise<void>> = [];
     for (let i = 0; i < total; i++) {
@@ -80,15 +81,35 @@ export async function runWebhooks(): Promise<Record<string, unknown>> {
       { timeoutMs: 600_000, intervalMs: 200, what: 'every delivery' },
     );
     const drainedSeconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const latencies: number[] = [];
+    // Keeping up: the changes of the run's second half wait no longer than those of its first.
+    const halves: [number[], number[]] = [[], []];
+    const middle = started + (offeredSeconds * 1000) / 2;
     for (const [key, at] of receivedAt) {
       const commit = committedAt.get(key.split(':').slice(0, 2).join(':'));
-      if (commit !== undefined) latencies.push(at - commit);
+      if (commit === undefined) continue;
+      latencies.push(at - commit);
+      halves[commit < middle ? 0 : 1].push(at - commit);
     }
     const s = summarize(latencies);
+    const [first, second] = halves.map(summarize);
     console.log(`${total} changes in ${offeredSeconds.toFixed(1)} s (${(total / offeredSeconds).toFixed(0)}/s) × ${SUBSCRIPTIONS} subscriptions = ${expected} deliveries`);
     console.log(`commit → receiver: p50 ${ms(s.p50)}, p90 ${ms(s.p90)}, p99 ${ms(s.p99)}, max ${ms(s.max)}; all delivered ${drainedSeconds.toFixed(1)} s after the first change`);
-    return { changes: total, subscriptions: SUBSCRIPTIONS, offeredPerSecond: total / offeredSeconds, deliveries: latencies.length, latencyMs: s, drainedSeconds };
+    console.log(`changes of the first half: p50 ${ms(first.p50)}, p99 ${ms(first.p99)}; of the second half: p50 ${ms(second.p50)}, p99 ${ms(second.p99)}`);
+    console.log(`this process's CPU (api, worker, receiver, load generator): ${cpuSeconds.toFixed(1)} s, ${((cpuSeconds * 1000) / latencies.length).toFixed(2)} ms per delivery`);
+    return {
+      changes: total,
+      subscriptions: SUBSCRIPTIONS,
+      offeredPerSecond: total / offeredSeconds,
+      deliveries: latencies.length,
+      latencyMs: s,
+      firstHalfMs: first,
+      secondHalfMs: second,
+      drainedSeconds,
+      cpuSeconds,
+    };
   } finally {
     await system.stop();
     await receiver.stop();
