@@ -111,28 +111,12 @@ export class WebhookDeliveryService implements BeforeApplicationShutdown {
         this.wanted = false;
         const room = policy.workerConcurrency - this.inFlight;
         const token = randomUUID();
-        const claimed = await this.lanes.claim(token, room, policy.subscriptionConcurrency, policy.leaseMs);
+        const claimed = await this.lanes.claim(token, room, policy.subscriptionConcurrency, policy.leaseMs, policy.laneBatch);
         if (!claimed.length) break;
         if (claimed.length === room) this.wanted = true;
         this.held.set(token, claimed.length);
         this.inFlight += claimed.length;
-        let messages: LaneMessage[] = [];
-        try {
-          messages = await this.lanes.pendingOf(claimed, policy.laneBatch);
-        } catch (error) {
-          // Released as they are (due again at once); the next claim tries again.
-          this.logger.warn({ err: error }, 'Could not read the messages of claimed webhook lanes');
-          for (const lane of claimed) this.finishLane({ lane, retryAt: null, more: true }, []);
-          continue;
-        }
-        const byLane = new Map<string, LaneMessage[]>();
-        for (const m of messages) {
-          const key = `${m.subscriptionId}\n${m.laneKey}`;
-          const list = byLane.get(key);
-          if (list) list.push(m);
-          else byLane.set(key, [m]);
-        }
-        for (const lane of claimed) void this.runLane(lane, byLane.get(`${lane.subscriptionId}\n${lane.laneKey}`) ?? []);
+        for (const { lane, messages } of claimed) void this.runLane(lane, messages);
       }
     } catch (error) {
       this.logger.warn({ err: error }, 'Could not claim webhook lanes; the poll tries again');

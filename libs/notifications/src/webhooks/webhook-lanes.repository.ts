@@ -1,4 +1,3 @@
-import { rowsOf } from '@calbridge/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -60,12 +59,14 @@ export class WebhookLanesRepository {
 
   /**
    * Leases up to `limit` due lanes, at most `perSubscription` in flight per live subscription
-   * (counting every worker's live leases), subscriptions taken in random order so that none is
-   * starved when `limit` binds.
+   * (counting every worker's live leases; subscriptions taken in random order so that none is
+   * starved when `limit` binds), and reads the first `perLane` pending messages of each, in outbox
+   * order, in the same statement. Each lane's `changes` is read in the statement's snapshot, the
+   * one its messages come from: a fan-out that committed between that snapshot and the row lock
+   * leaves the lane's counter ahead, so its release makes the lane due again (nothing is missed).
    */
-  async claim(token: string, limit: number, perSubscription: number, leaseMs: number): Promise<ClaimedLane[]> {
-    const rows = rowsOf<{ subscription_id: string; lane_key: string; changes: string }>(
-      await this.dataSource.query(
+  async claim(token: string, limit: number, perSubscription: number, leaseMs: number, perLane: number): Promise<Array<{ lane: ClaimedLane; messages: LaneMessage[] }>> {
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
       `WITH busy AS (
          SELECT subscription_id, count(*)::int AS n FROM webhook_lanes
           WHERE lease_token IS NOT NULL AND next_attempt_at > now() GROUP BY subscription_id
@@ -81,46 +82,44 @@ export class WebhookLanesRepository {
              FOR UPDATE SKIP LOCKED
           ) l
           LIMIT $2
+       ), claimed AS (
+         UPDATE webhook_lanes l SET lease_token = $1, next_attempt_at = now() + make_interval(secs => $4::double precision / 1000)
+           FROM picked p WHERE l.subscription_id = p.subscription_id AND l.lane_key = p.lane_key
+         RETURNING l.subscription_id, l.lane_key
        )
-       UPDATE webhook_lanes l SET lease_token = $1, next_attempt_at = now() + make_interval(secs => $4::double precision / 1000)
-         FROM picked p WHERE l.subscription_id = p.subscription_id AND l.lane_key = p.lane_key
-       RETURNING l.subscription_id, l.lane_key, l.changes::text AS changes`,
-        [token, limit, perSubscription, leaseMs],
-      ),
-    );
-    return rows.map((r) => ({ subscriptionId: r.subscription_id, laneKey: r.lane_key, changes: r.changes, token }));
-  }
-
-  /**
-   * The first `perLane` pending messages of each lane, in outbox order (read after the claim
-   * committed: every message whose fan-out the claimed `changes` counted is visible).
-   */
-  async pendingOf(lanes: ClaimedLane[], perLane: number): Promise<LaneMessage[]> {
-    if (!lanes.length) return [];
-    const rows = await this.dataSource.query(
-      `SELECT m.id, m.subscription_id, m.lane_key, m.body, m.attempts, m.give_up_at, s.url, s.secret_sealed
-         FROM unnest($1::uuid[], $2::text[]) AS c(subscription_id, lane_key)
-         JOIN webhook_subscriptions s ON s.id = c.subscription_id AND s.deleted_at IS NULL
-         CROSS JOIN LATERAL (
-           SELECT m.* FROM webhook_messages m
+       SELECT c.subscription_id, c.lane_key,
+              (SELECT x.changes::text FROM webhook_lanes x WHERE x.subscription_id = c.subscription_id AND x.lane_key = c.lane_key) AS changes,
+              m.id, m.body, m.attempts, m.give_up_at, s.url, s.secret_sealed
+         FROM claimed c
+         JOIN webhook_subscriptions s ON s.id = c.subscription_id
+         LEFT JOIN LATERAL (
+           SELECT m.id, m.body, m.attempts, m.give_up_at, m.event_sequence FROM webhook_messages m
             WHERE m.subscription_id = c.subscription_id AND m.lane_key = c.lane_key AND m.status = 'pending'
-            ORDER BY m.event_sequence, m.id LIMIT $3
-         ) m
-        ORDER BY m.subscription_id, m.lane_key, m.event_sequence, m.id`,
-      [lanes.map((l) => l.subscriptionId), lanes.map((l) => l.laneKey), perLane],
+            ORDER BY m.event_sequence, m.id LIMIT $5
+         ) m ON true
+        ORDER BY c.subscription_id, c.lane_key, m.event_sequence, m.id`,
+      [token, limit, perSubscription, leaseMs, perLane],
     );
-    return rows.map(
-      (r: Record<string, unknown>): LaneMessage => ({
+    const claimed = new Map<string, { lane: ClaimedLane; messages: LaneMessage[] }>();
+    for (const r of rows) {
+      const subscriptionId = r.subscription_id as string;
+      const laneKey = r.lane_key as string;
+      const key = `${subscriptionId}\n${laneKey}`;
+      let entry = claimed.get(key);
+      if (!entry) claimed.set(key, (entry = { lane: { subscriptionId, laneKey, changes: r.changes as string, token }, messages: [] }));
+      if (r.id === null) continue;
+      entry.messages.push({
         id: r.id as string,
-        subscriptionId: r.subscription_id as string,
-        laneKey: r.lane_key as string,
+        subscriptionId,
+        laneKey,
         body: r.body as string,
         attempts: r.attempts as number,
         giveUpAt: r.give_up_at as Date,
         url: r.url as string,
         secretSealed: r.secret_sealed as string,
-      }),
-    );
+      });
+    }
+    return [...claimed.values()];
   }
 
   /**
