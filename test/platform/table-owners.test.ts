@@ -134,7 +134,10 @@ describe('one owner per table', () => {
     for (const path of sourceFiles(join(ROOT, 'libs', 'database', 'src', 'migrations'))) {
       for (const m of readFileSync(path, 'utf8').matchAll(/CREATE TABLE (?:IF NOT EXISTS )?"?([a-z_][a-z0-9_]*)/g)) created.add(m[1]);
     }
-    expect([...created].sort()).toEqual(Object.keys(OWNERS).sort());
+    // A new table needs its owning lib in OWNERS (above); a dropped one leaves it.
+    const withoutOwner = [...created].filter((t) => !OWNERS[t]).sort();
+    const notCreated = Object.keys(OWNERS).filter((t) => !created.has(t)).sort();
+    expect({ withoutOwner, notCreated }).toEqual({ withoutOwner: [], notCreated: [] });
     const libs = libsOf(ROOT);
     for (const owner of new Set(Object.values(OWNERS))) expect(libs).toContain(owner);
   });
