@@ -84,6 +84,8 @@ describe('fault suite: api + two workers under faults, nothing lost', () => {
   const staff: StaffMember[] = [];
   const jobs: JobState[] = [];
   const externals: ExternalEvent[] = [];
+  /** External events a change is in flight for: the two concurrent drivers never pick the same one. */
+  const changing = new Set<ExternalEvent>();
   const adminToken = mintToken(DEV_SECRETS.AUTH_JWT_SECRET, { role: 'admin', sub: 'fault-suite' });
   let venueId: string;
   let today: number;
@@ -318,7 +320,7 @@ describe('fault suite: api + two workers under faults, nothing lost', () => {
   /** One change a staff member makes in their own calendar: a new busy event, a move, a deletion. */
   async function externalChange(): Promise<void> {
     const people = staff.filter((s) => !s.revoked);
-    const mine = externals.filter((e) => !e.staff.revoked);
+    const mine = externals.filter((e) => !e.staff.revoked && !changing.has(e));
     const day = 1 + random(14);
     const start = 6 * 60 + random(24) * 15; // 06:00–12:00: sometimes over a job (a conflict), sometimes not
     const span = { start: at(day, start), end: at(day, start + 30 + random(4) * 15) };
@@ -328,11 +330,23 @@ describe('fault suite: api + two workers under faults, nothing lost', () => {
       externals.push({ staff: s, ref: createExternal(s, span) ?? (await createCaldav(s, span)) });
     } else if (kind < 8) {
       const e = mine[random(mine.length)];
-      await moveExternal(e, span);
+      changing.add(e);
+      try {
+        await moveExternal(e, span);
+      } finally {
+        changing.delete(e);
+      }
     } else {
+      // Out of the list before the first await: the other driver must not move or delete it meanwhile
+      // (a move of an event this driver just deleted answers 404).
       const e = mine[random(mine.length)];
-      await deleteExternal(e);
       externals.splice(externals.indexOf(e), 1);
+      changing.add(e);
+      try {
+        await deleteExternal(e);
+      } finally {
+        changing.delete(e);
+      }
     }
     externalChanges++;
   }
