@@ -95,6 +95,33 @@ export async function run(): Promise<Record<string, unknown>> {
     const ttiDay = await measureTti('day', STAFF * 6);
     const tti = await measureTti('week', JOBS);
 
+    // ---- optional: where the week's renderer time goes, by function (BENCH_BOARD_PROFILE=1) ----
+    if (process.env.BENCH_BOARD_PROFILE) {
+      const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+      await page.goto(url);
+      await page.waitForFunction((n) => (globalThis as unknown as PageGlobal).document.querySelectorAll('[data-event-job]').length >= n, JOBS, { timeout: 60_000, polling: 'raf' });
+      const { profile } = (await cdp.send('Profiler.stop')) as {
+        profile: { nodes: Array<{ hitCount?: number; callFrame: { functionName: string; url: string; lineNumber: number } }>; startTime: number; endTime: number; samples?: number[] };
+      };
+      const total = profile.nodes.reduce((a, n) => a + (n.hitCount ?? 0), 0) || 1;
+      const span = (profile.endTime - profile.startTime) / 1000;
+      const self = new Map<string, number>();
+      for (const n of profile.nodes) {
+        const f = n.callFrame;
+        const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}:${(f as { columnNumber?: number }).columnNumber ?? 0}`;
+        self.set(key, (self.get(key) ?? 0) + (n.hitCount ?? 0));
+      }
+      const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20);
+      console.log(`week load profile (${span.toFixed(0)} ms sampled), self time by function:`);
+      for (const [k, hits] of top) console.log(`  ${((hits / total) * span).toFixed(1)} ms  ${k}`);
+      await context.close();
+    }
+
     // ---- the board's one read, alone: server time and size for the week ----
     const apiTimes: number[] = [];
     let apiBytes = 0;
