@@ -2,12 +2,14 @@ import { FeedsService } from '@calbridge/ical-feed';
 import { FeedCache, FeedRenderer } from '@calbridge/ical-feed/testing';
 import { JobsService } from '@calbridge/scheduling/testing';
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { IncomingMessage, OutgoingHttpHeaders, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { Client } from 'pg';
+import { AppProcess, startProcess } from '../test/support/app-process';
+import { freePort } from '../test/support/free-port';
 import { startBenchSystem } from './support/bench-system';
 import { ms, summarize } from './support/stats';
 
@@ -41,8 +43,8 @@ interface LoadResult {
  * 2. Throughput under `wrk` (C; 2 threads, 50 connections) for a full 200 and for a 304, each
  *    beside a bare Node `http` server in a process of its own answering the same status,
  *    headers and bytes, alternated in rounds so both see the same machine load. Reported:
- *    requests/s, p99 and CPU time per request of each (process.cpuUsage of the api, which runs
- *    in this process, and of the bare server, asked over IPC), and the ratios api / bare
+ *    requests/s, p99 and CPU time per request of each (of the api, which runs in a process of
+ *    its own as in production, from /proc; of the bare server, asked over IPC), and the ratios api / bare
  *    (median over rounds). CPU per request depends far less than requests/s on what else runs
  *    on the machine. The api's 304 comes from memory (feed heads kept current by
  *    LISTEN/NOTIFY), its 200 from the render cache.
@@ -50,6 +52,7 @@ interface LoadResult {
 export async function run(): Promise<Record<string, unknown>> {
   const system = await startBenchSystem({ name: 'feed', prepare: fill });
   let bare: ChildProcess | undefined;
+  let apiProcess: AppProcess | undefined;
   const scratch = mkdtempSync(join(tmpdir(), 'calbridge-bench-feed-'));
   try {
     const app = system.api!;
@@ -105,19 +108,32 @@ export async function run(): Promise<Record<string, unknown>> {
     console.log(`HTTP poll after one change: p50 ${ms(pollStats.p50)}  max ${ms(pollStats.max)}  (${pollStats.n} polls, end to end)`);
 
     // --- throughput ----------------------------------------------------------------------------
-    const full = await get(feedUrl);
+    // The api under load runs as it does in production: a process of its own (the one above
+    // shares this process with the benchmark's own work), against the same database.
+    // BENCH_FEED_INLINE=1 measures the api in this process instead.
+    let apiUrl = feedUrl;
+    let apiCpu = (): Promise<NodeJS.CpuUsage> => Promise.resolve(process.cpuUsage());
+    if (process.env.BENCH_FEED_INLINE !== '1') {
+      const port = await freePort();
+      apiProcess = startProcess('api', { PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, OUTBOX_RELAY_ENABLED: 'false' });
+      apiUrl = `http://127.0.0.1:${port}${new URL(feedUrl).pathname}`;
+      await untilServing(apiUrl, apiProcess);
+      const pid = apiProcess.child.pid!;
+      apiCpu = () => Promise.resolve(cpuOfPid(pid));
+    }
+    const full = await get(apiUrl);
     const etag = full.headers.etag as string;
     const bareHeaders = {
       200: pick(full.headers, ['content-type', 'content-disposition', 'content-length', 'etag', 'cache-control', 'last-modified', 'vary', 'x-content-type-options']),
-      304: pick((await get(feedUrl, { 'if-none-match': etag })).headers, ['etag', 'cache-control', 'last-modified', 'vary']),
+      304: pick((await get(apiUrl, { 'if-none-match': etag })).headers, ['etag', 'cache-control', 'last-modified', 'vary']),
     };
     writeFileSync(join(scratch, 'body.ics'), full.body);
     writeFileSync(join(scratch, 'spec.json'), JSON.stringify({ bodyFile: join(scratch, 'body.ics'), etag, headers200: bareHeaders[200], headers304: bareHeaders[304] }));
     const started = await startBare(join(scratch, 'spec.json'));
     bare = started.child;
-    const bareUrl = `http://127.0.0.1:${started.port}${new URL(feedUrl).pathname}`;
+    const bareUrl = `http://127.0.0.1:${started.port}${new URL(apiUrl).pathname}`;
     // Both answer alike (status and bytes), or the comparison means nothing.
-    const [a304, b304] = [await get(feedUrl, { 'if-none-match': etag }), await get(bareUrl, { 'if-none-match': etag })];
+    const [a304, b304] = [await get(apiUrl, { 'if-none-match': etag }), await get(bareUrl, { 'if-none-match': etag })];
     const b200 = await get(bareUrl);
     if (a304.status !== 304 || b304.status !== 304 || b200.status !== 200 || !b200.body.equals(full.body)) {
       throw new Error('The api and the bare server do not answer alike');
@@ -127,16 +143,16 @@ export async function run(): Promise<Record<string, unknown>> {
     // Each path in its own phase (the 200 runs move megabytes and leave garbage behind), the two
     // servers alternated within a phase and the order flipped every round.
     // Warm-up (not counted): both servers' code paths hot before the first measured round.
-    for (const url of [feedUrl, bareUrl]) await wrk(url, [...conditional], 2);
+    for (const url of [apiUrl, bareUrl]) await wrk(url, [...conditional], 2);
     const rounds: Array<Record<string, LoadResult>> = Array.from({ length: ROUNDS }, () => ({}));
     for (const [name, headers] of [['304', conditional], ['200', []]] as const) {
       for (let round = 0; round < ROUNDS; round++) {
         const r = rounds[round];
         const order = round % 2 === 0 ? (['bare', 'api'] as const) : (['api', 'bare'] as const);
         for (const server of order) {
-          const cpu = server === 'api' ? () => Promise.resolve(process.cpuUsage()) : () => cpuOf(bare!);
+          const cpu = server === 'api' ? apiCpu : () => cpuOf(bare!);
           const before = await cpu();
-          const result = await wrk(server === 'api' ? feedUrl : bareUrl, [...headers]);
+          const result = await wrk(server === 'api' ? apiUrl : bareUrl, [...headers]);
           const after = await cpu();
           result.cpuUsPerRequest = round2((after.user + after.system - before.user - before.system) / result.requests);
           r[`${server}${name}`] = result;
@@ -184,6 +200,7 @@ export async function run(): Promise<Record<string, unknown>> {
       renderAfterOneChangeMs: changeStats,
       httpPollAfterOneChangeMs: pollStats,
       loadGenerator: `wrk -t${THREADS} -c${CONNECTIONS} -d${SECONDS}s`,
+      api: apiProcess ? 'its own process' : 'in the benchmark process',
       loadAverage: loadavg(),
       connections: CONNECTIONS,
       secondsPerRun: SECONDS,
@@ -193,6 +210,10 @@ export async function run(): Promise<Record<string, unknown>> {
       targets: { renderAfterOneChangeMs: 40, ratio200: 0.7, ratio304: 0.8 },
     };
   } finally {
+    if (apiProcess && apiProcess.child.exitCode === null) {
+      apiProcess.child.kill('SIGTERM');
+      await apiProcess.exited;
+    }
     if (bare && bare.exitCode === null) {
       const exited = new Promise((resolve) => bare!.once('exit', resolve));
       bare.kill('SIGTERM');
@@ -296,6 +317,24 @@ function pick(headers: IncomingMessage['headers'], names: string[]): OutgoingHtt
 }
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+/** CPU time of another process so far, from /proc (Linux; clock ticks of 10 ms). */
+function cpuOfPid(pid: number): NodeJS.CpuUsage {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return { user: Number(fields[11]) * 10_000, system: Number(fields[12]) * 10_000 };
+}
+
+/** Waits (bounded) until the api process answers the feed. */
+async function untilServing(url: string, app: AppProcess): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    if (app.child.exitCode !== null) throw new Error(`The api process exited:\n${app.output().slice(-2000)}`);
+    const answer = await get(url).catch(() => undefined);
+    if (answer?.status === 200) return;
+    if (Date.now() > deadline) throw new Error(`The api process did not serve the feed in time:\n${app.output().slice(-2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
 /** The bare server's CPU time so far (it answers over its IPC channel). */
