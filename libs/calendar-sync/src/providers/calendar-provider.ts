@@ -234,6 +234,8 @@ export interface PushTarget {
 export interface ConferenceRequest {
   provider: 'google_meet' | 'teams';
   requestId: string;
+  /** The job's request token (part of `requestId`), reported back with the outcome. */
+  token: string | null;
 }
 
 /** What became of an event's conference request. */

@@ -114,9 +114,9 @@ describe('meeting requests', () => {
     const plain = buildOutboundEvent(job(), target, policy())!;
     expect(plain.conference).toBeNull();
     const wanted = buildOutboundEvent(job({ remoteProvider: 'google_meet', meetingStatus: 'requested' }), target, policy())!;
-    expect(wanted.conference).toEqual({ provider: 'google_meet', requestId: plain.key });
+    expect(wanted.conference).toEqual({ provider: 'google_meet', requestId: plain.key, token: null });
     const again = buildOutboundEvent(job({ remoteProvider: 'google_meet', meetingStatus: 'requested', meetingRequest: 'a1b2' }), target, policy())!;
-    expect(again.conference).toEqual({ provider: 'google_meet', requestId: `${plain.key}-a1b2` });
+    expect(again.conference).toEqual({ provider: 'google_meet', requestId: `${plain.key}-a1b2`, token: 'a1b2' });
     expect(again.contentHash).not.toBe(wanted.contentHash); // a new request is written
     expect(wanted.contentHash).not.toBe(plain.contentHash);
     const { conference: _c, sequence: _s, contentHash: _h, ...content } = plain;

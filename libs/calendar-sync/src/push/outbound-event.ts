@@ -56,7 +56,11 @@ export function buildOutboundEvent(
     status,
     conference:
       isMeetingProvider(job.remoteProvider) && !job.remoteUrl && status !== 'cancelled'
-        ? { provider: job.remoteProvider, requestId: [eventKey(target.connectionId, job.id), job.meetingRequest].filter(Boolean).join('-') }
+        ? {
+            provider: job.remoteProvider,
+            requestId: [eventKey(target.connectionId, job.id), job.meetingRequest].filter(Boolean).join('-'),
+            token: job.meetingRequest,
+          }
         : null,
   };
   return { ...content, sequence: job.version, contentHash: contentHash(content) };

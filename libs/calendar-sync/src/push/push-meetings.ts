@@ -43,7 +43,7 @@ export class PushMeetings {
     let result: MeetingOutcome = outcome ?? { status: 'unavailable', reason: 'The calendar answered without the meeting' };
     const recheck = result.status === 'pending' && target.attempts < MAX_RECHECKS;
     if (result.status === 'pending' && !recheck) result = { status: 'unavailable', reason: 'The calendar did not finish creating the meeting' };
-    const changed = await this.meetings.record(target.jobId, { provider: conference.provider, ...result });
+    const changed = await this.meetings.record(target.jobId, { provider: conference.provider, request: conference.token, ...result });
     if (changed) this.logger.log({ jobId: target.jobId, meeting: result.status }, 'Meeting link state recorded');
     return recheck;
   }

@@ -41,3 +41,12 @@ describe('resolveRemote', () => {
     expect(resolveRemote(created, null)).toEqual(none);
   });
 });
+
+describe('reports on an earlier request', () => {
+  it('are ignored once the meeting was asked for anew', () => {
+    const current = { ...requested, meetingRequest: 'new' };
+    expect(applyMeetingReport(current, { provider: 'google_meet', status: 'unavailable', reason: 'old failure', request: 'old' })).toBeNull();
+    expect(applyMeetingReport(current, { provider: 'google_meet', status: 'created', url: 'https://meet.google.com/x', request: 'new' })).toMatchObject({ meetingStatus: 'created' });
+  });
+});
+

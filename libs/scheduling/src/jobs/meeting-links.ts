@@ -23,16 +23,21 @@ export function isMeetingProvider(provider: string | null | undefined): provider
 }
 
 /** What a calendar said about the meeting of a job it was asked to create. */
-export type MeetingReport =
+export type MeetingReport = (
   | { provider: MeetingProvider; status: 'created'; url: string }
   | { provider: MeetingProvider; status: 'pending' }
-  | { provider: MeetingProvider; status: 'unavailable'; reason: string };
+  | { provider: MeetingProvider; status: 'unavailable'; reason: string }
+) & {
+  /** The job's request token the calendar was asked with: a report on an earlier request is ignored. */
+  request?: string | null;
+};
 
 export interface MeetingFields {
   remoteProvider: RemoteProvider | null;
   remoteUrl: string | null;
   meetingStatus: MeetingStatus | null;
   meetingNote: string | null;
+  meetingRequest?: string | null;
 }
 
 /**
@@ -45,6 +50,7 @@ export function applyMeetingReport(
   report: MeetingReport,
 ): Pick<MeetingFields, 'remoteUrl' | 'meetingStatus' | 'meetingNote'> | null {
   if (current.remoteProvider !== report.provider || current.meetingStatus === 'created') return null;
+  if (report.request !== undefined && current.meetingRequest !== undefined && report.request !== current.meetingRequest) return null;
   const next =
     report.status === 'created'
       ? { remoteUrl: report.url, meetingStatus: 'created' as const, meetingNote: null }
