@@ -95,6 +95,9 @@ describe('the dispatcher board in a real browser', () => {
     await panel.getByRole('button', { name: 'Lena Vogel · lena@example.com' }).click();
     await panel.locator(`[data-customer="${lena.id}"]`).waitFor();
     await expect(panel.getByLabel('Staff').inputValue()).resolves.toBe(jonas.id);
+    // Held as a Google Meet: the assignee's calendar creates the link (Jonas has none connected yet).
+    await panel.getByRole('combobox', { name: /^Meeting/ }).selectOption('google_meet');
+    await panel.getByText('created by the assigned staff member').waitFor();
     await panel.getByRole('button', { name: 'Create job' }).click();
     const created = await waitFor(async () => {
       const row = await jobRow('Cut & colour');
@@ -106,6 +109,34 @@ describe('the dispatcher board in a real browser', () => {
     expect(customer_id).toBe(lena.id);
     expect(new Date(created.ends_at).toISOString()).toBe(new Date(at(1, '14:00', ZONE)).toISOString());
     await page.locator(`[data-event-job="${created.id}"]`).waitFor();
+    const auth = `Bearer ${system.dispatcherToken(venue.id)}`;
+    const stored = await system.http().get(`/v1/jobs/${created.id}`).set('Authorization', auth).expect(200);
+    expect(stored.body.remote).toMatchObject({ provider: 'google_meet', url: null, meeting: { status: 'requested' } });
+    const jobPanel = page.getByRole('dialog', { name: 'Cut & colour' });
+    await jobPanel.locator('[role=status]', { hasText: 'Google Meet link: created when the job reaches a connected calendar' }).waitFor();
+    await expect(jobPanel.getByRole('combobox', { name: /^Meeting/ }).inputValue()).resolves.toBe('google_meet');
+    // A fixed link needs its URL: the API's answer shows next to the field, and nothing changes.
+    await jobPanel.getByRole('combobox', { name: /^Meeting/ }).selectOption('url');
+    await jobPanel.getByRole('button', { name: 'Save changes' }).click();
+    await jobPanel.locator('#meeting-error', { hasText: 'Enter the meeting link' }).waitFor();
+    expect(await jobPanel.getByLabel('Meeting link').getAttribute('aria-describedby')).toBe('meeting-error');
+    expect((await system.http().get(`/v1/jobs/${created.id}`).set('Authorization', auth).expect(200)).body.remote.provider).toBe('google_meet');
+    // (The browser logs that 400; it is the answer shown, not an error of the page.)
+    await waitFor(async () => expect(errors.filter((e) => /status of 400/.test(e))).toHaveLength(1), { what: 'the 400 to be logged' });
+    errors.splice(errors.findIndex((e) => /status of 400/.test(e)), 1);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'board-job-meeting.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    await jobPanel.screenshot({ path: join(SHOTS, 'board-job-meeting-phone.png') });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    // Removing it on edit sends remote: null.
+    await jobPanel.getByRole('combobox', { name: /^Meeting/ }).selectOption('none');
+    await jobPanel.getByRole('button', { name: 'Save changes' }).click();
+    await waitFor(async () => expect((await system.http().get(`/v1/jobs/${created.id}`).set('Authorization', auth).expect(200)).body.remote).toBeNull(), {
+      what: 'the meeting to be removed',
+    });
+    await expect(jobPanel.locator('#meeting-error').count()).resolves.toBe(0);
     // The job's panel opened beside the board; close it (focus returns to the board).
     await panel.getByRole('button', { name: 'Close panel' }).click();
     expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('board');

@@ -15,7 +15,7 @@ import { buildRoster, RosterLane, shiftDays, weekDays } from './roster-model';
 import { RosterHandlers, WeekRoster } from './week-roster';
 import { ConflictDetail, ConflictDialog, PendingConflict } from './conflict-dialog';
 import type { CustomerChoice } from './customer-picker';
-import { JobDraft, JobPanel, NewJobPanel } from './job-panel';
+import { JobDraft, JobPanel, NewJobPanel, remoteBody } from './job-panel';
 
 export type BoardView = 'day' | 'week';
 
@@ -371,6 +371,7 @@ export function Board({ api, venue, view, date, onNavigate }: Props): JSX.Elemen
       startsAt: draft.startsAt,
       endsAt: draft.endsAt,
       status: draft.status,
+      ...(remoteBody(draft) ? { remote: remoteBody(draft) } : {}),
     });
     jobsRef.current = new Map(jobsRef.current).set(job.id, job);
     setJobs(jobsRef.current);
@@ -380,7 +381,7 @@ export function Board({ api, venue, view, date, onNavigate }: Props): JSX.Elemen
     }
     setMessage({ text: `Created "${job.title}".`, error: false });
   };
-  const onSave = (job: Job, draft: JobDraft, baseVersion: number) =>
+  const onSave = (job: Job, draft: JobDraft, baseDraft: JobDraft, baseVersion: number) =>
     change(job.id, draft.status === 'cancelled' && job.status !== 'cancelled' ? `Cancel "${job.title}"` : `Save "${draft.title}"`, async (override) => {
       // The version the form was filled from; on a re-run with override, the one the server last confirmed.
       const version = override ? (jobsRef.current.get(job.id) ?? job).version : baseVersion;
@@ -391,6 +392,7 @@ export function Board({ api, venue, view, date, onNavigate }: Props): JSX.Elemen
         startsAt: draft.startsAt,
         endsAt: draft.endsAt,
         status: draft.status,
+        ...(remoteBody(draft, baseDraft, job) !== undefined ? { remote: remoteBody(draft, baseDraft, job) } : {}),
         ...(override ? { override: true } : {}),
       });
     });

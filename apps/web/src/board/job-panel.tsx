@@ -1,5 +1,6 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, describeError } from '../lib/errors';
 import { formatRange, fromLocalInput, toLocalInput, zoneLabel } from '../lib/time';
 import { Customer, Job, JOB_STATUSES, Staff } from '../lib/types';
 import { useAction } from '../ui/async';
@@ -13,6 +14,42 @@ export interface JobDraft {
   status: string;
   startsAt: string;
   endsAt: string;
+  /** How the job is held remotely: none, a fixed link (`meetingUrl`), or a meeting the calendar creates. */
+  meeting: MeetingChoice;
+  meetingUrl: string;
+}
+
+export type MeetingChoice = 'none' | 'url' | 'google_meet' | 'teams';
+
+/**
+ * The `remote` to send for a draft: on create (no `base`) only when one is chosen; on edit only
+ * when the choice or link changed (`null` removes it). `details` the job already has are kept.
+ */
+export function remoteBody(draft: JobDraft, base?: JobDraft, job?: Job): Record<string, unknown> | null | undefined {
+  if (base && draft.meeting === base.meeting && draft.meetingUrl.trim() === base.meetingUrl.trim()) return undefined;
+  if (draft.meeting === 'none') return base ? null : undefined;
+  const details = job?.remote?.details ? { details: job.remote.details } : {};
+  if (draft.meeting === 'url') return { provider: 'url', url: draft.meetingUrl.trim() || undefined, ...details };
+  return { provider: draft.meeting, ...details };
+}
+
+/** The API's message when it is about `remote` (shown next to the Meeting field), else null. */
+function remoteError(e: unknown): string | null {
+  if (!(e instanceof ApiError)) return null;
+  const errors = (e.details.errors ?? []) as Array<{ field?: string }>;
+  const aboutRemote = e.code.startsWith('REMOTE_') || (Array.isArray(errors) && errors.some((x) => x.field?.startsWith('remote')));
+  return aboutRemote ? describeError(e) : null;
+}
+
+/** Runs a submit, keeping a remote-related API error for the Meeting field (and rethrowing it). */
+async function withRemoteError<T>(setError: (m: string | null) => void, fn: () => Promise<T>): Promise<T> {
+  setError(null);
+  try {
+    return await fn();
+  } catch (e) {
+    setError(remoteError(e));
+    throw e;
+  }
 }
 
 interface Common {
@@ -31,10 +68,20 @@ export function NewJobPanel(
     onCreate: (draft: JobDraft, staffId: string | null, customer: CustomerChoice) => Promise<string | void>;
   },
 ): JSX.Element {
-  const [draft, setDraft] = useState<JobDraft>({ title: '', service: '', location: '', status: 'pending', startsAt: props.startsAt, endsAt: props.endsAt });
+  const [draft, setDraft] = useState<JobDraft>({
+    title: '',
+    service: '',
+    location: '',
+    status: 'pending',
+    startsAt: props.startsAt,
+    endsAt: props.endsAt,
+    meeting: 'none',
+    meetingUrl: '',
+  });
   const [staffId, setStaffId] = useState<string>(props.laneStaffId ?? '');
   const [customer, setCustomer] = useState<CustomerChoice>(null);
-  const create = useAction(async () => props.onCreate(draft, staffId || null, customer));
+  const [meetingError, setMeetingError] = useState<string | null>(null);
+  const create = useAction(async () => withRemoteError(setMeetingError, () => props.onCreate(draft, staffId || null, customer)));
   return (
     <Panel title="New job" onClose={props.onClose}>
       <form
@@ -45,6 +92,7 @@ export function NewJobPanel(
         }}
       >
         <DraftFields draft={draft} setDraft={setDraft} zone={props.zone} />
+        <MeetingFields draft={draft} setDraft={setDraft} error={meetingError} />
         <CustomerPicker search={props.searchCustomers} value={customer} onChange={setCustomer} />
         <label>
           Staff
@@ -60,7 +108,7 @@ export function NewJobPanel(
         <BusyButton type="submit" class="primary" busy={create.busy} busyLabel="Creating…">
           Create job
         </BusyButton>
-        <Outcome error={create.error} done={create.done} />
+        <Outcome error={meetingError ? null : create.error} done={create.done} />
       </form>
     </Panel>
   );
@@ -73,7 +121,7 @@ export function JobPanel(
     notice: string | null;
     /** Bumped after a VERSION_MISMATCH: the form reloads from the job. */
     reloadToken: number;
-    onSave: (job: Job, draft: JobDraft, baseVersion: number) => Promise<string | void>;
+    onSave: (job: Job, draft: JobDraft, baseDraft: JobDraft, baseVersion: number) => Promise<string | void>;
     onAssign: (job: Job, staffId: string) => Promise<string | void>;
     onUnassign: (job: Job, staffId: string) => Promise<string | void>;
   },
@@ -86,6 +134,8 @@ export function JobPanel(
     status: job.status,
     startsAt: job.startsAt,
     endsAt: job.endsAt,
+    meeting: job.remote?.provider ?? 'none',
+    meetingUrl: job.remote?.provider === 'url' ? (job.remote.url ?? '') : '',
   });
   const [draft, setDraft] = useState<JobDraft>(fromJob);
   /** The version the form was filled from: a save sends it (If-Match), so edits never overwrite unseen changes. */
@@ -115,10 +165,11 @@ export function JobPanel(
   }, [props.reloadToken]);
   const [addId, setAddId] = useState('');
   const [confirmCancel, setConfirmCancel] = useState(false);
-  const save = useAction(async () => props.onSave(job, draft, baseVersion));
+  const [meetingError, setMeetingError] = useState<string | null>(null);
+  const save = useAction(async () => withRemoteError(setMeetingError, () => props.onSave(job, draft, baseDraft, baseVersion)));
   const cancel = useAction(async () => {
     setConfirmCancel(false);
-    return props.onSave(job, { ...draft, status: 'cancelled' }, baseVersion);
+    return withRemoteError(setMeetingError, () => props.onSave(job, { ...draft, status: 'cancelled' }, baseDraft, baseVersion));
   });
   const assign = useAction(async () => {
     if (!addId) return;
@@ -204,6 +255,7 @@ export function JobPanel(
         }}
       >
         <DraftFields draft={draft} setDraft={setDraft} zone={zone} withStatus />
+        <MeetingFields draft={draft} setDraft={setDraft} error={meetingError} />
         <div class="row wrap">
           <BusyButton type="submit" class="primary" busy={save.busy} busyLabel="Saving…">
             Save changes
@@ -227,7 +279,7 @@ export function JobPanel(
             </div>
           </div>
         )}
-        <Outcome error={save.error ?? cancel.error} done={save.done ?? cancel.done} />
+        <Outcome error={meetingError ? null : (save.error ?? cancel.error)} done={save.done ?? cancel.done} />
       </form>
     </Panel>
   );
@@ -274,6 +326,60 @@ function DraftFields({ draft, setDraft, zone, withStatus }: { draft: JobDraft; s
             ))}
           </select>
         </label>
+      )}
+    </>
+  );
+}
+
+const MEETING_CHOICES: Array<[MeetingChoice, string]> = [
+  ['none', 'None'],
+  ['url', 'A link'],
+  ['google_meet', 'Google Meet'],
+  ['teams', 'Microsoft Teams'],
+];
+
+/** The job's meeting: none, a fixed link, or a Meet/Teams meeting the assignee's calendar creates. */
+function MeetingFields({ draft, setDraft, error }: { draft: JobDraft; setDraft: (d: JobDraft) => void; error: string | null }): JSX.Element {
+  const describedBy = ['meeting-hint', error ? 'meeting-error' : ''].filter(Boolean).join(' ');
+  return (
+    <>
+      <label>
+        Meeting
+        <select
+          value={draft.meeting}
+          onChange={(e) => setDraft({ ...draft, meeting: e.currentTarget.value as MeetingChoice })}
+          aria-describedby={describedBy}
+          aria-invalid={error && draft.meeting !== 'url' ? true : undefined}
+        >
+          {MEETING_CHOICES.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+      {draft.meeting === 'url' && (
+        <label>
+          Meeting link
+          <input
+            type="url"
+            inputMode="url"
+            maxLength={2000}
+            placeholder="https://…"
+            value={draft.meetingUrl}
+            onInput={(e) => setDraft({ ...draft, meetingUrl: e.currentTarget.value })}
+            aria-describedby={error ? 'meeting-error' : undefined}
+            aria-invalid={error ? true : undefined}
+          />
+        </label>
+      )}
+      <p id="meeting-hint" class="muted small-print">
+        Google Meet and Teams links are created by the assigned staff member's connected Google or Outlook calendar; if theirs cannot create one, the job shows why.
+      </p>
+      {error && (
+        <p id="meeting-error" class="error" role="alert">
+          {error}
+        </p>
       )}
     </>
   );

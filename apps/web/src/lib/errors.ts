@@ -20,13 +20,15 @@ const FRIENDLY: Record<string, string> = {
   CALDAV_AUTH_FAILED:
     'The calendar server refused the user name or password. For iCloud, use an app-specific password (not your Apple ID password).',
   INTERNAL: 'Something went wrong on the server. Try again in a moment.',
+  REMOTE_URL_REQUIRED: 'Enter the meeting link (https://…), or choose Google Meet or Microsoft Teams.',
+  REMOTE_URL_NOT_ALLOWED: "Google Meet and Teams links are created by the staff member's calendar; leave the link out.",
 };
 
 /** The text to show for any failure: never "TypeError" or "Failed to fetch". */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.code === 'CALDAV_AUTH_FAILED' && error.message) return `${FRIENDLY.CALDAV_AUTH_FAILED} (${error.message})`;
-    if (['NETWORK', 'UNAUTHORIZED', 'VERSION_MISMATCH'].includes(error.code)) return FRIENDLY[error.code];
+    if (['NETWORK', 'UNAUTHORIZED', 'VERSION_MISMATCH', 'REMOTE_URL_REQUIRED', 'REMOTE_URL_NOT_ALLOWED'].includes(error.code)) return FRIENDLY[error.code];
     if (error.status >= 500) return FRIENDLY.INTERNAL;
     if (error.message) return error.message;
     return FRIENDLY[error.code] ?? `The request failed (${error.status}).`;
