@@ -24,6 +24,7 @@ const OWNERS: Record<string, string> = {
   conflicts: 'scheduling',
   audit_log: 'scheduling',
   outbox_events: 'scheduling',
+  outbox_prune_mark: 'scheduling',
   // ical-feed: feed tokens and settings
   staff_feeds: 'ical-feed',
   // calendar-sync: connections, calendars, channels, the push ledger, pulled events

@@ -1,6 +1,8 @@
+import { OutboxRepository } from '@calbridge/scheduling/testing';
 import { at } from '../support/factory';
 import { SseClient } from '../support/sse';
 import { TestSystem } from '../support/test-system';
+import { waitFor } from '../support/wait';
 
 /** GET /v1/venues/:id/board: the board's one read (API.md "The dispatcher board"), and its stream cursor. */
 describe('the board read of a venue', () => {
@@ -95,5 +97,49 @@ describe('the board read of a venue', () => {
     const ready = await c.next((e) => e.event === 'ready', 'ready');
     expect(JSON.parse(ready.data).resumed).toBe(true);
     await c.next((e) => e.event === 'job.created' && JSON.parse(e.data).id === later.id, 'the job created after the read');
+  });
+  it('resumes from its cursor when the outbox holds nothing older (an empty or young outbox is not a pruned one)', async () => {
+    const { venue } = await system.factory.team(1);
+    const token = system.dispatcherToken(venue.id);
+    // A young deployment, or one whose old rows were relayed and pruned long before this read.
+    await system.dataSource.query(`DELETE FROM outbox_events`);
+    const read = await system.http().get(`/v1/venues/${venue.id}/board`).query({ from: at(0, '00:00'), to: at(7, '00:00') }).set(bearer(token)).expect(200);
+    // Other transactions (the relay, other requests) take transaction ids before the next change.
+    for (let i = 0; i < 3; i++) await system.dataSource.query(`SELECT pg_current_xact_id()`);
+    const later = await system.factory.job({ venueId: venue.id, title: 'First change after the read', startsAt: at(1, '10:00'), endsAt: at(1, '11:00') });
+    const c = await SseClient.open(`${system.baseUrl}/v1/venues/${venue.id}/stream`, { ...bearer(token), 'Last-Event-ID': read.body.cursor });
+    open.push(c);
+    const ready = await c.next((e) => e.event === 'ready', 'ready');
+    expect(JSON.parse(ready.data).resumed).toBe(true);
+    await c.next((e) => e.event === 'job.created' && JSON.parse(e.data).id === later.id, 'the job created after the read');
+  });
+
+  it('tells a client whose cursor is older than pruned events to read everything again (reset)', async () => {
+    const { venue } = await system.factory.team(1);
+    const token = system.dispatcherToken(venue.id);
+    const read = await system.http().get(`/v1/venues/${venue.id}/board`).query({ from: at(0, '00:00'), to: at(7, '00:00') }).set(bearer(token)).expect(200);
+    const missed = await system.factory.job({ venueId: venue.id, title: 'Pruned before the client came back', startsAt: at(1, '10:00'), endsAt: at(1, '11:00') });
+    // Aged past retention and pruned (again if a relay stamped it relayed afresh meanwhile).
+    await waitFor(
+      async () => {
+        await system.dataSource.query(`UPDATE outbox_events SET relayed_at = now() - interval '30 days' WHERE aggregate_id = $1`, [missed.id]);
+        await system.get<OutboxRepository>(OutboxRepository).prune(system.dataSource.manager, 7);
+        const [row] = await system.dataSource.query(`SELECT count(*)::int AS n FROM outbox_events WHERE aggregate_id = $1`, [missed.id]);
+        if (row.n !== 0) throw new Error(`${row.n} event(s) of the job still kept`);
+      },
+      { what: 'the job event pruned' },
+    );
+    const [mark] = await system.dataSource.query(`SELECT pruned_through::text AS through FROM outbox_prune_mark`);
+    expect(BigInt(mark.through)).toBeGreaterThanOrEqual(BigInt(read.body.cursor.split('-')[0]));
+    const c = await SseClient.open(`${system.baseUrl}/v1/venues/${venue.id}/stream`, { ...bearer(token), 'Last-Event-ID': read.body.cursor });
+    open.push(c);
+    await c.next((e) => e.event === 'reset', 'reset');
+    const ready = await c.next((e) => e.event === 'ready', 'ready');
+    expect(JSON.parse(ready.data).resumed).toBe(false);
+    // A cursor taken after the prune resumes normally.
+    const again = await system.http().get(`/v1/venues/${venue.id}/board`).query({ from: at(0, '00:00'), to: at(7, '00:00') }).set(bearer(token)).expect(200);
+    const c2 = await SseClient.open(`${system.baseUrl}/v1/venues/${venue.id}/stream`, { ...bearer(token), 'Last-Event-ID': again.body.cursor });
+    open.push(c2);
+    expect(JSON.parse((await c2.next((e) => e.event === 'ready', 'ready')).data).resumed).toBe(true);
   });
 });

@@ -7,6 +7,7 @@ export { JobsService } from './jobs/jobs.service';
 export { AssignmentsService } from './jobs/assignments.service';
 export { AssignmentGuard } from './jobs/assignment-guard.service';
 export { OutboxRelayService } from './outbox/outbox-relay.service';
+export { OutboxRepository } from './outbox/outbox.repository';
 export { BullDomainEventPublisher, DOMAIN_EVENT_PUBLISHER, eventTaskId } from './outbox/domain-event-publisher';
 export type { DomainEventPublisher } from './outbox/domain-event-publisher';
 export { CONFLICT_EVENT_TYPES } from './outbox/domain-events';

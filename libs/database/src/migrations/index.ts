@@ -14,6 +14,7 @@ import { JobMeetingLinks1796500000000 } from './1796500000000-job-meeting-links'
 import { JobMeetingRequest1796500001000 } from './1796500001000-job-meeting-request';
 import { WebhookLanes1796600000000 } from './1796600000000-webhook-lanes';
 import { WebhookSecretsSealed1796600001000 } from './1796600001000-webhook-secrets-sealed';
+import { OutboxPruneMark1797100000000 } from './1797100000000-outbox-prune-mark';
 
 /** Every migration, in order. New migrations are appended here (the build bundles no globs). */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   JobMeetingRequest1796500001000,
   WebhookLanes1796600000000,
   WebhookSecretsSealed1796600001000,
+  OutboxPruneMark1797100000000,
 ];

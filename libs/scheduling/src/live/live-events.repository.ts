@@ -22,10 +22,14 @@ export class LiveEventsRepository {
     return { xid: row.xmin as string, id: '0' };
   }
 
-  /** Is the cursor older than what the outbox still holds (pruned since)? */
+  /**
+   * May events after the cursor have been pruned? True when the cursor is at or below the prune
+   * mark (the highest transaction id ever pruned). Not "older than the oldest row kept": a young or
+   * idle outbox holds nothing older than a fresh cursor, and nothing was lost.
+   */
   async isBeforeRetention(cursor: LiveCursor): Promise<boolean> {
-    const [row] = await this.dataSource.query(`SELECT min(xid)::text AS oldest FROM outbox_events`);
-    return row.oldest !== null && BigInt(cursor.xid) < BigInt(row.oldest as string);
+    const [row] = await this.dataSource.query(`SELECT pruned_through::text AS through FROM outbox_prune_mark`);
+    return row !== undefined && BigInt(cursor.xid) <= BigInt(row.through as string);
   }
 
   /**

@@ -1,4 +1,3 @@
-import { affectedOf } from '@calbridge/database';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { DomainEventMessage, NewDomainEvent } from './domain-events';
@@ -91,13 +90,25 @@ export class OutboxRepository {
     await em.query(`UPDATE outbox_events SET relayed_at = now() WHERE id = ANY($1::bigint[])`, [sequences]);
   }
 
-  /** Deletes relayed rows older than the retention period; returns how many. */
+  /**
+   * Deletes relayed rows older than the retention period and raises the prune mark to the highest
+   * transaction id deleted (live streams resumed at or below it are reset); returns how many.
+   */
   async prune(em: EntityManager, olderThanDays: number): Promise<number> {
-    const result = await em.query(
-      `DELETE FROM outbox_events WHERE relayed_at IS NOT NULL AND relayed_at < now() - make_interval(days => $1)`,
+    const [row] = await em.query(
+      `WITH gone AS (
+         DELETE FROM outbox_events WHERE relayed_at IS NOT NULL AND relayed_at < now() - make_interval(days => $1)
+         RETURNING xid
+       ), mark AS (
+         INSERT INTO outbox_prune_mark (singleton, pruned_through)
+         SELECT true, max(xid) FROM gone HAVING count(*) > 0
+         ON CONFLICT (singleton) DO UPDATE
+           SET pruned_through = greatest(outbox_prune_mark.pruned_through, excluded.pruned_through), pruned_at = now()
+       )
+       SELECT count(*)::int AS n FROM gone`,
       [olderThanDays],
     );
-    return affectedOf(result);
+    return row.n;
   }
 
   async countPending(em: EntityManager): Promise<number> {
