@@ -135,6 +135,31 @@ export function StaffAdmin({ api }: { api: Api }): JSX.Element {
   );
 }
 
+/** Name, email and venue memberships: the fields of a new staff member and of one being edited. */
+function StaffFields(props: {
+  name: string;
+  email: string;
+  onName: (v: string) => void;
+  onEmail: (v: string) => void;
+  venues: Venue[];
+  selected: Set<string>;
+  onVenues: (s: Set<string>) => void;
+}): JSX.Element {
+  return (
+    <>
+      <label>
+        Name
+        <input required maxLength={200} value={props.name} onInput={(e) => props.onName(e.currentTarget.value)} />
+      </label>
+      <label>
+        Email
+        <input required type="email" maxLength={320} value={props.email} onInput={(e) => props.onEmail(e.currentTarget.value)} />
+      </label>
+      <VenueChecks venues={props.venues} selected={props.selected} onChange={props.onVenues} legend="Works at" />
+    </>
+  );
+}
+
 function VenueChecks({ venues, selected, onChange, legend }: { venues: Venue[]; selected: Set<string>; onChange: (s: Set<string>) => void; legend: string }): JSX.Element {
   return (
     <fieldset>
@@ -180,15 +205,7 @@ function StaffForm({ api, venues, onDone }: { api: Api; venues: Venue[]; onDone:
       }}
     >
       <h3>Add a staff member</h3>
-      <label>
-        Name
-        <input required maxLength={200} value={name} onInput={(e) => setName(e.currentTarget.value)} />
-      </label>
-      <label>
-        Email
-        <input required type="email" maxLength={320} value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
-      </label>
-      <VenueChecks venues={venues} selected={selected} onChange={setSelected} legend="Works at" />
+      <StaffFields name={name} email={email} onName={setName} onEmail={setEmail} venues={venues} selected={selected} onVenues={setSelected} />
       <BusyButton type="submit" class="primary" busy={create.busy} busyLabel="Adding…">
         Add staff member
       </BusyButton>
@@ -230,15 +247,7 @@ function StaffCard({ api, venues, member, onDone }: { api: Api; venues: Venue[];
         <h3 class="ellipsis">{member.name}</h3>
         {!active && <Badge status="disconnected" label="Deactivated" />}
       </div>
-      <label>
-        Name
-        <input required maxLength={200} value={name} onInput={(e) => setName(e.currentTarget.value)} />
-      </label>
-      <label>
-        Email
-        <input required type="email" maxLength={320} value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
-      </label>
-      <VenueChecks venues={venues} selected={selected} onChange={setSelected} legend="Works at" />
+      <StaffFields name={name} email={email} onName={setName} onEmail={setEmail} venues={venues} selected={selected} onVenues={setSelected} />
       {member.venueIds.some((id) => !venues.some((v) => v.id === id)) && (
         <p class="muted">Also works at: {member.venueIds.filter((id) => !venues.some((v) => v.id === id)).map(venueName).join(', ')}</p>
       )}
